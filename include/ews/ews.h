@@ -1,0 +1,16 @@
+#ifndef EWS_EWS_H
+#define EWS_EWS_H
+
+/**
+ * @file ews/ews.h
+ * Umbrella header: the whole public API of libews.
+ */
+#include <ews/common.h>
+#if !defined(EWS_CDEF)
+#include <ews/version.h>
+#endif
+#include <ews/quantity.h>
+#include <ews/catalog.h>
+#include <ews/site.h>
+
+#endif /* EWS_EWS_H */

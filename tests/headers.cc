@@ -1,0 +1,2 @@
+#include <ews/ews.h>
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+/* placeholder: replaced by the module tests */
+int main(void) { return 77; }
