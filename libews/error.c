@@ -39,8 +39,8 @@ record(ews_status code, const char *field, const char *fmt, va_list ap)
 	last.error.code = code;
 	snprintf(last.field, sizeof(last.field), "%s", field ? field : "");
 	if (field && *field) {
-		int n = snprintf(last.message, sizeof(last.message), "%s: ",
-				 field);
+		int n = snprintf(last.message, sizeof(last.message),
+		                 "%s: ", field);
 		off = n > 0 && (size_t)n < sizeof(last.message) ? (size_t)n : 0;
 	}
 	vsnprintf(last.message + off, sizeof(last.message) - off, fmt, ap);
@@ -71,11 +71,17 @@ ews__fail_field(ews_status code, const char *field, const char *fmt, ...)
 ews_status
 ews__error_prefix(const char *prefix)
 {
-	char old[MESSAGE_MAX];
+	size_t plen = strnlen(prefix, MESSAGE_MAX / 2);
+	size_t mlen = strnlen(last.message, MESSAGE_MAX);
 
 	last_point_at_buffers();
-	memcpy(old, last.message, sizeof(old));
-	snprintf(last.message, sizeof(last.message), "%s: %s", prefix, old);
+	if (plen + 2 + mlen >= MESSAGE_MAX)
+		mlen = MESSAGE_MAX - 1 - plen - 2;
+	memmove(last.message + plen + 2, last.message, mlen);
+	memcpy(last.message, prefix, plen);
+	last.message[plen] = ':';
+	last.message[plen + 1] = ' ';
+	last.message[plen + 2 + mlen] = '\0';
 	return last.error.code;
 }
 
@@ -99,19 +105,32 @@ const char *
 ews_status_str(ews_status code)
 {
 	switch (code) {
-	case EWS_OK: return "success";
-	case EWS_ERROR: return "unexpected error";
-	case EWS_EINVAL: return "invalid argument";
-	case EWS_ENOTFOUND: return "not found";
-	case EWS_EBUSY: return "busy, try again";
-	case EWS_ETIMEDOUT: return "timed out";
-	case EWS_EIO: return "input/output error";
-	case EWS_ENOMEM: return "out of memory";
-	case EWS_EEXIST: return "already exists";
-	case EWS_ELIMIT: return "limit reached";
-	case EWS_EDENIED: return "not permitted";
-	case EWS_EINUSE: return "still in use";
-	case EWS_ENOMAP: return "register map unknown";
+	case EWS_OK:
+		return "success";
+	case EWS_ERROR:
+		return "unexpected error";
+	case EWS_EINVAL:
+		return "invalid argument";
+	case EWS_ENOTFOUND:
+		return "not found";
+	case EWS_EBUSY:
+		return "busy, try again";
+	case EWS_ETIMEDOUT:
+		return "timed out";
+	case EWS_EIO:
+		return "input/output error";
+	case EWS_ENOMEM:
+		return "out of memory";
+	case EWS_EEXIST:
+		return "already exists";
+	case EWS_ELIMIT:
+		return "limit reached";
+	case EWS_EDENIED:
+		return "not permitted";
+	case EWS_EINUSE:
+		return "still in use";
+	case EWS_ENOMAP:
+		return "register map unknown";
 	}
 	return "unknown status";
 }
@@ -151,7 +170,7 @@ ews__calloc(size_t count, size_t n)
 
 	if (!p)
 		ews__fail(EWS_ENOMEM, "out of memory (%zu × %zu bytes)", count,
-			  n);
+		          n);
 	return p;
 }
 

@@ -1,1 +1,356 @@
-/* placeholder while the module is written */
+#include <stdio.h>
+#include <string.h>
+
+#include <ews/site.h>
+
+#include "error-private.h"
+#include "site-private.h"
+
+/*
+ * Loads, measure groups and panel boards (INS-6, INS-7) share one table and
+ * one set of functions: the manual gives them one page with the same
+ * add / disable / enable / erase functions. Only loads have built-in rows.
+ */
+
+static const char category_columns[] =
+        "SELECT id, kind, origin, name, description, enabled FROM category";
+
+const char *
+ews_category_kind_name(ews_category_kind kind)
+{
+	switch (kind) {
+	case EWS_CATEGORY_LOAD:
+		return "load";
+	case EWS_CATEGORY_GROUP:
+		return "group";
+	case EWS_CATEGORY_BOARD:
+		return "board";
+	}
+	return NULL;
+}
+
+const char *
+ews_category_origin_name(ews_category_origin origin)
+{
+	switch (origin) {
+	case EWS_ORIGIN_USER:
+		return "user";
+	case EWS_ORIGIN_PREDEFINED:
+		return "predefined";
+	case EWS_ORIGIN_OTHERS:
+		return "others";
+	case EWS_ORIGIN_GAS:
+		return "gas";
+	case EWS_ORIGIN_WATER:
+		return "water";
+	}
+	return NULL;
+}
+
+static int
+valid_kind(ews_category_kind kind)
+{
+	return ews_category_kind_name(kind) != NULL;
+}
+
+ews_status
+ews_category_init(ews_category *c, unsigned int version, ews_category_kind kind)
+{
+	ews_status st = ews__check_version(version, EWS_CATEGORY_VERSION,
+	                                   "ews_category");
+
+	if (st != EWS_OK)
+		return st;
+	if (!valid_kind(kind))
+		return ews__fail_field(EWS_EINVAL, "kind",
+		                       "%d is not load, group or board",
+		                       (int)kind);
+	memset(c, 0, sizeof(*c));
+	c->version = version;
+	c->kind = kind;
+	c->origin = EWS_ORIGIN_USER;
+	c->enabled = 1;
+	return EWS_OK;
+}
+
+static void
+read_row(sqlite3_stmt *st, ews_category *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->version = EWS_CATEGORY_VERSION;
+	c->id = sqlite3_column_int64(st, 0);
+	c->kind = (ews_category_kind)sqlite3_column_int(st, 1);
+	c->origin = (ews_category_origin)sqlite3_column_int(st, 2);
+	ews__site_column_text(st, 3, c->name, sizeof(c->name));
+	ews__site_column_text(st, 4, c->description, sizeof(c->description));
+	c->enabled = sqlite3_column_int(st, 5);
+}
+
+ews_status
+ews_site_category_get(ews_site *site, int64_t id, ews_category *out)
+{
+	char sql[sizeof(category_columns) + 32];
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "%s WHERE id = ?", category_columns);
+	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, out);
+	else if (rc == SQLITE_DONE)
+		s = ews__fail_field(EWS_ENOTFOUND, "id", "%lld does not exist",
+		                    (long long)id);
+	else
+		s = ews__site_db_fail(site, rc);
+	sqlite3_finalize(st);
+	return s;
+}
+
+ews_status
+ews__site_category_expect(ews_site *site, int64_t id, ews_category_kind kind,
+                          const char *field, ews_category *out)
+{
+	ews_status st = ews_site_category_get(site, id, out);
+
+	if (st == EWS_OK && out->kind == kind)
+		return EWS_OK;
+	if (st == EWS_OK || st == EWS_ENOTFOUND)
+		return ews__fail_field(
+		        EWS_ENOTFOUND, field, "%s %lld does not exist",
+		        ews_category_kind_name(kind), (long long)id);
+	return st;
+}
+
+ews_status
+ews__site_builtin_load(ews_site *site, ews_category_origin origin, int64_t *out)
+{
+	ews_status st = ews__site_scalar(site, out,
+	                                 "SELECT id FROM category"
+	                                 " WHERE kind = 1 AND origin = ?",
+	                                 "i", (int64_t)origin);
+
+	if (st == EWS_ENOTFOUND)
+		return ews__fail(EWS_ERROR,
+		                 "site: the built-in %s load is "
+		                 "missing",
+		                 ews_category_origin_name(origin));
+	return st;
+}
+
+ews_status
+ews_site_category_list(ews_site *site, ews_category_kind kind, ews_list **out)
+{
+	char sql[sizeof(category_columns) + 64];
+	ews_category c;
+	sqlite3_stmt *st;
+	ews_list *list;
+	ews_status s;
+	int rc;
+
+	*out = NULL;
+	if (!valid_kind(kind))
+		return ews__fail_field(EWS_EINVAL, "kind",
+		                       "%d is not load, group or board",
+		                       (int)kind);
+	if (!(list = ews__list_new(EWS__LIST_CATEGORY, sizeof(c))))
+		return EWS_ENOMEM;
+	snprintf(sql, sizeof(sql), "%s WHERE kind = ? ORDER BY id",
+	         category_columns);
+	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK) {
+		ews_list_free(list);
+		return s;
+	}
+	sqlite3_bind_int(st, 1, (int)kind);
+	while (s == EWS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &c);
+		s = ews__list_push(list, &c);
+	}
+	if (s == EWS_OK && rc != SQLITE_DONE)
+		s = ews__site_db_fail(site, rc);
+	sqlite3_finalize(st);
+	if (s != EWS_OK) {
+		ews_list_free(list);
+		return s;
+	}
+	*out = list;
+	return EWS_OK;
+}
+
+const ews_category *
+ews_list_category(const ews_list *list, size_t i)
+{
+	return ews__list_at(list, EWS__LIST_CATEGORY, i);
+}
+
+static ews_status
+validate(ews_site *site, const ews_category *c)
+{
+	int64_t other;
+	ews_status st;
+
+	if (!memchr(c->name, 0, sizeof(c->name)) ||
+	    !memchr(c->description, 0, sizeof(c->description)))
+		return ews__fail(EWS_EINVAL,
+		                 "%s: text field is not "
+		                 "NUL-terminated",
+		                 ews_category_kind_name(c->kind));
+	if ((st = ews__check_name("name", c->name, 1)) != EWS_OK ||
+	    (st = ews__check_text("description", c->description)) != EWS_OK)
+		return st;
+	st = ews__site_scalar(site, &other,
+	                      "SELECT id FROM category"
+	                      " WHERE kind = ? AND name = ? AND id != ?",
+	                      "isi", (int64_t)c->kind, c->name, c->id);
+	if (st == EWS_OK)
+		return ews__fail_field(EWS_EEXIST, "name",
+		                       "'%s' is already used by %s %lld",
+		                       c->name, ews_category_kind_name(c->kind),
+		                       (long long)other);
+	return st == EWS_ENOTFOUND ? EWS_OK : st;
+}
+
+/* INS-6: six predefined loads and at most eight user loads. */
+static ews_status
+check_load_limit(ews_site *site)
+{
+	int64_t loads;
+	ews_status st;
+
+	st = ews__site_scalar(site, &loads,
+	                      "SELECT count(*) FROM category"
+	                      " WHERE kind = 1 AND origin IN (1, 2)",
+	                      "");
+	if (st == EWS_OK && loads >= EWS_LOADS_MAX)
+		return ews__fail_field(EWS_ELIMIT, "load",
+		                       "a site has at most %d loads (6 "
+		                       "predefined and %d user loads)",
+		                       EWS_LOADS_MAX, EWS_USER_LOADS_MAX);
+	return st;
+}
+
+ews_status
+ews_site_category_add(ews_site *site, ews_category *c)
+{
+	ews_category copy;
+	ews_status st;
+
+	if ((st = ews__check_version(c->version, EWS_CATEGORY_VERSION,
+	                             "ews_category")) != EWS_OK)
+		return st;
+	if (!valid_kind(c->kind))
+		return ews__fail_field(EWS_EINVAL, "kind",
+		                       "%d is not load, group or board",
+		                       (int)c->kind);
+	copy = *c;
+	copy.id = 0;
+	copy.origin = EWS_ORIGIN_USER;
+	copy.enabled = copy.enabled != 0;
+	if ((st = ews__site_begin(site)) != EWS_OK)
+		return st;
+	st = validate(site, &copy);
+	if (st == EWS_OK && copy.kind == EWS_CATEGORY_LOAD)
+		st = check_load_limit(site);
+	if (st == EWS_OK)
+		st = ews__site_exec(
+		        site,
+		        "INSERT INTO category (kind, origin, name,"
+		        " description, enabled) VALUES (?, ?, ?, ?, ?)",
+		        "iissi", (int64_t)copy.kind, (int64_t)copy.origin,
+		        copy.name, copy.description, (int64_t)copy.enabled);
+	copy.id = sqlite3_last_insert_rowid(site->db);
+	if ((st = ews__site_end(site, st)) == EWS_OK) {
+		c->id = copy.id;
+		c->origin = EWS_ORIGIN_USER;
+	}
+	return st;
+}
+
+ews_status
+ews_site_category_update(ews_site *site, const ews_category *c)
+{
+	ews_category old;
+	ews_status st;
+
+	if ((st = ews__check_version(c->version, EWS_CATEGORY_VERSION,
+	                             "ews_category")) != EWS_OK)
+		return st;
+	if ((st = ews__site_begin(site)) != EWS_OK)
+		return st;
+	st = ews_site_category_get(site, c->id, &old);
+	if (st == EWS_OK && old.kind != c->kind)
+		st = ews__fail_field(EWS_EINVAL, "kind",
+		                     "%lld is a %s, not a %s", (long long)c->id,
+		                     ews_category_kind_name(old.kind),
+		                     ews_category_kind_name(c->kind)
+		                             ? ews_category_kind_name(c->kind)
+		                             : "known kind");
+	if (st == EWS_OK && old.origin != EWS_ORIGIN_USER &&
+	    strcmp(old.name, c->name) != 0)
+		st = ews__fail_field(EWS_EDENIED, "name",
+		                     "the built-in load '%s' cannot be renamed",
+		                     old.name);
+	if (st == EWS_OK)
+		st = validate(site, c);
+	if (st == EWS_OK)
+		st = ews__site_exec(
+		        site,
+		        "UPDATE category SET name = ?,"
+		        " description = ?, enabled = ? WHERE id = ?",
+		        "ssii", c->name, c->description,
+		        (int64_t)(c->enabled != 0), c->id);
+	if (st == EWS_OK && old.origin > EWS_ORIGIN_PREDEFINED && !c->enabled)
+		st = ews__fail_field(EWS_EDENIED, "enabled",
+		                     "the built-in load '%s' is always enabled",
+		                     old.name);
+	return ews__site_end(site, st);
+}
+
+ews_status
+ews_site_category_set_enabled(ews_site *site, int64_t id, int enabled)
+{
+	ews_category c;
+	ews_status st;
+
+	if ((st = ews__site_begin(site)) != EWS_OK)
+		return st;
+	st = ews_site_category_get(site, id, &c);
+	if (st == EWS_OK && c.origin > EWS_ORIGIN_PREDEFINED && !enabled)
+		st = ews__fail_field(EWS_EDENIED, "load",
+		                     "the built-in load '%s' cannot be "
+		                     "disabled",
+		                     c.name);
+	if (st == EWS_OK)
+		st = ews__site_exec(
+		        site, "UPDATE category SET enabled = ? WHERE id = ?",
+		        "ii", (int64_t)(enabled != 0), id);
+	return ews__site_end(site, st);
+}
+
+ews_status
+ews_site_category_delete(ews_site *site, int64_t id)
+{
+	ews_category c;
+	ews_status st;
+
+	if ((st = ews__site_begin(site)) != EWS_OK)
+		return st;
+	st = ews_site_category_get(site, id, &c);
+	if (st == EWS_OK && c.origin == EWS_ORIGIN_PREDEFINED)
+		st = ews__fail_field(EWS_EDENIED, "load",
+		                     "the predefined load '%s' can only be "
+		                     "disabled",
+		                     c.name);
+	else if (st == EWS_OK && c.origin != EWS_ORIGIN_USER)
+		st = ews__fail_field(EWS_EDENIED, "load",
+		                     "the built-in load '%s' cannot be erased",
+		                     c.name);
+	/* Foreign keys clear device loads, memberships and board links. */
+	if (st == EWS_OK)
+		st = ews__site_exec(site, "DELETE FROM category WHERE id = ?",
+		                    "i", id);
+	return ews__site_end(site, st);
+}

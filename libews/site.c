@@ -1,1 +1,501 @@
-/* placeholder while the module is written */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ews/site.h>
+
+#include "error-private.h"
+#include "site-private.h"
+
+/* 'EWS1': marks the database as an ews site, so a stray SQLite file is
+ * refused instead of being migrated into one. */
+enum { SITE_APPLICATION_ID = 0x45575331 };
+
+/*
+ * Forward migrations: entry i takes user_version i to i + 1. A released
+ * entry is never edited; changes are new entries.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the configuration of issue 2 (INS-1..4, INS-6..9). */
+	"CREATE TABLE category ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind INTEGER NOT NULL,"
+	"  origin INTEGER NOT NULL,"
+	"  name TEXT NOT NULL COLLATE NOCASE,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  enabled INTEGER NOT NULL DEFAULT 1,"
+	"  UNIQUE (kind, name));"
+	"CREATE TABLE gateway ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind INTEGER NOT NULL,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  ip TEXT NOT NULL,"
+	"  port INTEGER NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  board_id INTEGER REFERENCES category (id) ON DELETE SET NULL,"
+	"  eq_device_id INTEGER REFERENCES device (id) ON DELETE SET NULL,"
+	"  enabled INTEGER NOT NULL DEFAULT 1);"
+	"CREATE TABLE device ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  gateway_id INTEGER NOT NULL REFERENCES gateway (id),"
+	"  model TEXT NOT NULL,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  address INTEGER NOT NULL,"
+	"  ems_interface INTEGER NOT NULL DEFAULT 0,"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  concentrator TEXT NOT NULL DEFAULT '',"
+	"  side INTEGER NOT NULL DEFAULT 0,"
+	"  phase INTEGER NOT NULL DEFAULT 0,"
+	"  supply INTEGER NOT NULL DEFAULT 0,"
+	"  load_id INTEGER REFERENCES category (id) ON DELETE SET NULL,"
+	"  exclude_totals INTEGER NOT NULL DEFAULT 0,"
+	"  exclude_alerts INTEGER NOT NULL DEFAULT 0,"
+	"  enabled INTEGER NOT NULL DEFAULT 1,"
+	"  off_by_gateway INTEGER NOT NULL DEFAULT 0,"
+	"  read_code INTEGER NOT NULL DEFAULT 0,"
+	"  reg_address INTEGER NOT NULL DEFAULT 0,"
+	"  reg_words INTEGER NOT NULL DEFAULT 0,"
+	"  multiplier REAL NOT NULL DEFAULT 0,"
+	"  reg_type INTEGER NOT NULL DEFAULT 0,"
+	"  reg_word_order INTEGER NOT NULL DEFAULT 0,"
+	"  remote_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX device_by_bus ON device (gateway_id, address);"
+	"CREATE TABLE device_group ("
+	"  device_id INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES category (id)"
+	"    ON DELETE CASCADE,"
+	"  slot INTEGER NOT NULL,"
+	"  PRIMARY KEY (device_id, group_id));"
+	"CREATE TABLE setting ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	/* The Local gateway (INS-1) is id 1 in every site. */
+	"INSERT INTO gateway (id, kind, name, ip, port) VALUES"
+	"  (1, 1, 'Local', '127.0.0.1', 502);"
+	/* RT 2012 sub-metering loads, then the built-in ones (INS-6). */
+	"INSERT INTO category (kind, origin, name) VALUES"
+	"  (1, 2, 'Heating'), (1, 2, 'Cooling'), (1, 2, 'Domestic hot water'),"
+	"  (1, 2, 'Lighting'), (1, 2, 'Power sockets'),"
+	"  (1, 2, 'Ventilation and auxiliaries'),"
+	"  (1, 3, 'Others'), (1, 4, 'Gas'), (1, 5, 'Water');",
+};
+
+enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
+
+ews_status
+ews__check_version(unsigned int version, unsigned int known, const char *what)
+{
+	if (version == 0 || version > known)
+		return ews__fail_field(EWS_EINVAL, "version",
+		                       "%s version %u is not supported "
+		                       "(this library knows 1-%u)",
+		                       what, version, known);
+	return EWS_OK;
+}
+
+ews_status
+ews_site_opts_init(ews_site_opts *opts, unsigned int version)
+{
+	ews_status st = ews__check_version(version, EWS_SITE_OPTS_VERSION,
+	                                   "ews_site_opts");
+
+	if (st != EWS_OK)
+		return st;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	opts->busy_timeout_ms = 5000;
+	return EWS_OK;
+}
+
+ews_status
+ews__site_db_fail(ews_site *site, int rc)
+{
+	const char *msg = site && site->db ? sqlite3_errmsg(site->db)
+	                                   : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ews__fail(EWS_EBUSY, "site database is busy: %s", msg);
+	case SQLITE_NOMEM:
+		return ews__fail(EWS_ENOMEM, "site database: out of memory");
+	default:
+		return ews__fail(EWS_EIO, "site database: %s", msg);
+	}
+}
+
+ews_status
+ews__site_prepare(ews_site *site, const char *sql, sqlite3_stmt **out)
+{
+	int rc = sqlite3_prepare_v2(site->db, sql, -1, out, NULL);
+
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		return ews__site_db_fail(site, rc);
+	}
+	return EWS_OK;
+}
+
+static ews_status
+bind_all(ews_site *site, sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int rc = SQLITE_OK;
+	int i;
+
+	for (i = 0; types[i] && rc == SQLITE_OK; i++) {
+		int col = i + 1;
+		int64_t v;
+
+		switch (types[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
+			break;
+		case 'u':
+			rc = sqlite3_bind_int64(st, col,
+			                        va_arg(ap, unsigned int));
+			break;
+		case 'n':
+			v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(st, col, v)
+			       : sqlite3_bind_null(st, col);
+			break;
+		case 's':
+			rc = sqlite3_bind_text(st, col,
+			                       va_arg(ap, const char *), -1,
+			                       SQLITE_TRANSIENT);
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(st, col, va_arg(ap, double));
+			break;
+		default:
+			return ews__fail(EWS_ERROR, "bad bind type '%c'",
+			                 types[i]);
+		}
+	}
+	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+ews_status
+ews__site_exec(ews_site *site, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	va_list ap;
+	int rc;
+
+	s = ews__site_prepare(site, sql, &st);
+	if (s != EWS_OK)
+		return s;
+	va_start(ap, types);
+	s = bind_all(site, st, types, ap);
+	va_end(ap);
+	if (s == EWS_OK) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			s = ews__site_db_fail(site, rc);
+	}
+	sqlite3_finalize(st);
+	return s;
+}
+
+ews_status
+ews__site_scalar(ews_site *site, int64_t *out, const char *sql,
+                 const char *types, ...)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	va_list ap;
+	int rc;
+
+	*out = 0;
+	s = ews__site_prepare(site, sql, &st);
+	if (s != EWS_OK)
+		return s;
+	va_start(ap, types);
+	s = bind_all(site, st, types, ap);
+	va_end(ap);
+	if (s == EWS_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int64(st, 0);
+		else if (rc == SQLITE_DONE)
+			s = EWS_ENOTFOUND; /* the caller words the error */
+		else
+			s = ews__site_db_fail(site, rc);
+	}
+	sqlite3_finalize(st);
+	return s;
+}
+
+void
+ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+
+	snprintf(dst, size, "%s", text ? (const char *)text : "");
+}
+
+ews_status
+ews__site_begin(ews_site *site)
+{
+	int rc = sqlite3_exec(site->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+ews_status
+ews__site_end(ews_site *site, ews_status st)
+{
+	int rc;
+
+	if (st == EWS_OK) {
+		rc = sqlite3_exec(site->db, "COMMIT", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return EWS_OK;
+		st = ews__site_db_fail(site, rc);
+	}
+	/* A failed ROLLBACK means SQLite already rolled back on its own. */
+	sqlite3_exec(site->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
+static ews_status
+pragma_int(ews_site *site, const char *pragma, int64_t *out)
+{
+	return ews__site_scalar(site, out, pragma, "");
+}
+
+static ews_status
+migrate(ews_site *site, const char *timezone)
+{
+	int64_t version, app_id, tables;
+	ews_status st;
+	char sql[128];
+
+	if ((st = pragma_int(site, "PRAGMA user_version", &version)) ||
+	    (st = pragma_int(site, "PRAGMA application_id", &app_id)) ||
+	    (st = ews__site_scalar(site, &tables,
+	                           "SELECT count(*) FROM sqlite_master", "")))
+		return st;
+	if (app_id != SITE_APPLICATION_ID && (tables > 0 || version > 0))
+		return ews__fail(EWS_EINVAL, "site.db is not an ews site "
+		                             "database");
+	if (version > SCHEMA_VERSION)
+		return ews__fail(EWS_EINVAL,
+		                 "site.db has schema %lld, newer than this "
+		                 "library (%d): upgrade ews",
+		                 (long long)version, SCHEMA_VERSION);
+	for (; version < SCHEMA_VERSION; version++) {
+		if ((st = ews__site_begin(site)) != EWS_OK)
+			return st;
+		int rc = sqlite3_exec(site->db, migrations[version], NULL, NULL,
+		                      NULL);
+		st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+		if (st == EWS_OK && version == 0)
+			st = ews__site_settings_seed(site, timezone);
+		snprintf(sql, sizeof(sql),
+		         "PRAGMA application_id = %d; PRAGMA user_version = %d",
+		         SITE_APPLICATION_ID, (int)version + 1);
+		if (st == EWS_OK &&
+		    (rc = sqlite3_exec(site->db, sql, NULL, NULL, NULL)))
+			st = ews__site_db_fail(site, rc);
+		if ((st = ews__site_end(site, st)) != EWS_OK)
+			return ews__error_prefix("migrating site.db");
+	}
+	site->schema_version = SCHEMA_VERSION;
+	return EWS_OK;
+}
+
+static ews_status
+open_database(ews_site *site, const ews_site_opts *opts)
+{
+	int create = opts->flags & EWS_SITE_CREATE;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+	char *path;
+	struct stat sb;
+	int rc;
+
+	if (create && mkdir(site->dir, 0750) != 0 && errno != EEXIST)
+		return ews__fail(EWS_EIO, "site: cannot create %s: %s",
+		                 site->dir, strerror(errno));
+	path = ews__malloc(strlen(site->dir) + sizeof("/site.db"));
+	if (!path)
+		return EWS_ENOMEM;
+	sprintf(path, "%s/site.db", site->dir);
+	if (!create && stat(path, &sb) != 0) {
+		free(path);
+		return ews__fail(EWS_ENOTFOUND, "no site at %s", site->dir);
+	}
+	rc = sqlite3_open_v2(path, &site->db,
+	                     flags | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+	free(path);
+	if (rc != SQLITE_OK)
+		return ews__site_db_fail(site, rc);
+	sqlite3_extended_result_codes(site->db, 1);
+	sqlite3_busy_timeout(site->db, (int)opts->busy_timeout_ms);
+	rc = sqlite3_exec(site->db,
+	                  "PRAGMA journal_mode = WAL;"
+	                  "PRAGMA foreign_keys = ON;"
+	                  "PRAGMA synchronous = NORMAL;",
+	                  NULL, NULL, NULL);
+	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+static ews_status
+load_catalog(ews_site *site, const ews_site_opts *opts)
+{
+	ews_catalog_opts copts;
+	char *user_dir = NULL;
+	struct stat sb;
+	ews_status st;
+
+	ews_catalog_opts_init(&copts, EWS_CATALOG_OPTS_VERSION);
+	copts.system_dir = opts->catalog_dir;
+	copts.user_dir = opts->user_catalog_dir;
+	if (!copts.user_dir) {
+		user_dir = ews__malloc(strlen(site->dir) + sizeof("/catalog"));
+		if (!user_dir)
+			return EWS_ENOMEM;
+		sprintf(user_dir, "%s/catalog", site->dir);
+		if (stat(user_dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			copts.user_dir = user_dir;
+	}
+	st = ews_catalog_load(&copts, &site->catalog);
+	free(user_dir);
+	return st;
+}
+
+ews_status
+ews_site_open(const char *dir, const ews_site_opts *opts, ews_site **out)
+{
+	ews_site_opts defaults;
+	ews_site *site;
+	ews_status st;
+
+	*out = NULL;
+	if (!opts) {
+		ews_site_opts_init(&defaults, EWS_SITE_OPTS_VERSION);
+		opts = &defaults;
+	}
+	if ((st = ews__check_version(opts->version, EWS_SITE_OPTS_VERSION,
+	                             "ews_site_opts")) != EWS_OK)
+		return st;
+	if (!dir || !*dir)
+		return ews__fail_field(EWS_EINVAL, "dir", "is required");
+	if (opts->timezone &&
+	    (st = ews__check_timezone("timezone", opts->timezone)) != EWS_OK)
+		return st;
+	if (!(site = ews__calloc(1, sizeof(*site))))
+		return EWS_ENOMEM;
+	if (!(site->dir = ews__strdup(dir))) {
+		free(site);
+		return EWS_ENOMEM;
+	}
+	if ((st = open_database(site, opts)) == EWS_OK &&
+	    (st = load_catalog(site, opts)) == EWS_OK &&
+	    (st = migrate(site, opts->timezone ? opts->timezone : "UTC")) ==
+	            EWS_OK) {
+		*out = site;
+		return EWS_OK;
+	}
+	{
+		/* Closing must not overwrite the reason of the failure. */
+		ews_error saved = *ews_error_last();
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", saved.message);
+		ews_site_close(site);
+		return ews__fail(st, "%s", msg);
+	}
+}
+
+void
+ews_site_close(ews_site *site)
+{
+	if (!site)
+		return;
+	sqlite3_close_v2(site->db);
+	ews_catalog_free(site->catalog);
+	free(site->dir);
+	free(site);
+}
+
+const ews_catalog *
+ews_site_catalog(const ews_site *site)
+{
+	return site->catalog;
+}
+
+int
+ews_site_schema_version(const ews_site *site)
+{
+	return site->schema_version;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct ews_list {
+	enum ews__list_kind kind;
+	size_t item_size;
+	size_t len;
+	size_t cap;
+	unsigned char *items;
+};
+
+ews_list *
+ews__list_new(enum ews__list_kind kind, size_t item_size)
+{
+	ews_list *list = ews__calloc(1, sizeof(*list));
+
+	if (list) {
+		list->kind = kind;
+		list->item_size = item_size;
+	}
+	return list;
+}
+
+ews_status
+ews__list_push(ews_list *list, const void *item)
+{
+	if (list->len == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		unsigned char *items =
+		        ews__realloc(list->items, cap * list->item_size);
+
+		if (!items)
+			return EWS_ENOMEM;
+		list->items = items;
+		list->cap = cap;
+	}
+	memcpy(list->items + list->len * list->item_size, item,
+	       list->item_size);
+	list->len++;
+	return EWS_OK;
+}
+
+const void *
+ews__list_at(const ews_list *list, enum ews__list_kind kind, size_t i)
+{
+	if (!list || list->kind != kind || i >= list->len)
+		return NULL;
+	return list->items + i * list->item_size;
+}
+
+size_t
+ews_list_len(const ews_list *list)
+{
+	return list ? list->len : 0;
+}
+
+void
+ews_list_free(ews_list *list)
+{
+	if (!list)
+		return;
+	free(list->items);
+	free(list);
+}

@@ -1,0 +1,89 @@
+#ifndef EWS_SITE_PRIVATE_H
+#define EWS_SITE_PRIVATE_H
+#include <sqlite3.h>
+
+#include <ews/site.h>
+
+/*
+ * The site owns the configuration database. Only the site-*.c files talk
+ * SQL; they share the small helpers below so that every statement binds its
+ * parameters (never string-built SQL) and every SQLite failure becomes an
+ * ews_status with sqlite3_errmsg() in the detail.
+ */
+struct ews_site {
+	sqlite3 *db;
+	char *dir;
+	ews_catalog *catalog;
+	int schema_version;
+};
+
+/* Record a SQLite failure and return EWS_EBUSY, EWS_ENOMEM or EWS_EIO. */
+ews_status ews__site_db_fail(ews_site *site, int rc);
+
+/* BEGIN IMMEDIATE: one writer at a time, validated against fresh state. */
+ews_status ews__site_begin(ews_site *site);
+
+/* Commit when st is EWS_OK, roll back otherwise; returns the outcome.
+ * The last error of a refused change is kept intact by the rollback. */
+ews_status ews__site_end(ews_site *site, ews_status st);
+
+/* Prepare one statement. */
+ews_status ews__site_prepare(ews_site *site, const char *sql,
+                             sqlite3_stmt **out);
+
+/*
+ * Bind parameters described by `types` (one letter each: 'i' int64_t,
+ * 'u' unsigned int, 's' const char *, 'd' double, 'n' int64_t stored as
+ * NULL when 0) and run. ews__site_exec expects no row; ews__site_scalar
+ * reads the first column of the first row into *out (EWS_ENOTFOUND when
+ * there is no row).
+ */
+ews_status ews__site_exec(ews_site *site, const char *sql, const char *types,
+                          ...);
+ews_status ews__site_scalar(ews_site *site, int64_t *out, const char *sql,
+                            const char *types, ...);
+
+/* Copy a text column into a fixed buffer ("" for NULL). */
+void ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size);
+
+/* Record lists. */
+enum ews__list_kind {
+	EWS__LIST_GATEWAY = 1,
+	EWS__LIST_DEVICE = 2,
+	EWS__LIST_CATEGORY = 3
+};
+ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
+ews_status ews__list_push(ews_list *list, const void *item);
+const void *ews__list_at(const ews_list *list, enum ews__list_kind kind,
+                         size_t i);
+
+/* Checks of a struct's version field; record EWS_EINVAL on failure. */
+ews_status ews__check_version(unsigned int version, unsigned int known,
+                              const char *what);
+
+/* Settings defaults written into a new site (site-settings.c). */
+ews_status ews__site_settings_seed(ews_site *site, const char *timezone);
+
+/* Look up a category of a given kind; EWS_ENOTFOUND names `field`. */
+ews_status ews__site_category_expect(ews_site *site, int64_t id,
+                                     ews_category_kind kind, const char *field,
+                                     ews_category *out);
+
+/* The built-in load of an origin (gas or water). */
+ews_status ews__site_builtin_load(ews_site *site, ews_category_origin origin,
+                                  int64_t *out);
+
+/* Validation helpers (validate.c): pure, they only record the error. */
+ews_status ews__check_name(const char *field, const char *name, int required);
+ews_status ews__check_text(const char *field, const char *text);
+ews_status ews__check_ip(const char *field, const char *ip);
+ews_status ews__check_timezone(const char *field, const char *zone);
+ews_status ews__check_currency(const char *field, const char *code);
+ews_status ews__parse_decimal(const char *field, const char *text, double min,
+                              double max, double *out);
+ews_status ews__parse_uint(const char *field, const char *text,
+                           unsigned int min, unsigned int max,
+                           unsigned int *out);
+unsigned int ews__reg_type_words(ews_reg_type type);
+
+#endif /* EWS_SITE_PRIVATE_H */
