@@ -79,6 +79,13 @@ typedef enum ews_word_order {
 	EWS_WORDS_LSW = 1 /* least significant word first (CDAB) */
 } ews_word_order;
 
+/** One row of a value table: a raw code and the value it stands for, in the
+ * register's `unit` (an ews_cp_state or ews_breaker_state for coded states). */
+typedef struct ews_register_value {
+	int64_t raw;
+	double value;
+} ews_register_value;
+
 /** One quantity of a register map. */
 typedef struct ews_register {
 	ews_quantity quantity;
@@ -92,6 +99,8 @@ typedef struct ews_register {
 	const char *unit;      /* unit of the document, e.g. "kWh" */
 	double factor;         /* raw × factor = value in the canonical unit */
 	unsigned int write_function; /* 5, 6 or 16 if writable, else 0 */
+	size_t value_count;          /* rows of the value table, 0: none */
+	const ews_register_value *values; /* coded registers only */
 } ews_register;
 
 /** One model of the catalogue. */
@@ -189,7 +198,11 @@ EWS_API ews_status ews_model_find_register(const ews_model *m, ews_quantity q,
 
 /**
  * Decode the raw words of a register into a value in the canonical unit of
- * its quantity (applies type, word order, scale and any value table).
+ * its quantity (applies type, word order, scale and any value table). A
+ * register built by the caller (e.g. a Generic Modbus meter's) decodes the
+ * same way as one of the catalogue. With a value table the table's value is
+ * in `unit` and only the unit conversion applies. *out is left untouched on
+ * failure.
  * @param words the `reg->words` registers as read, in wire order.
  * @return EWS_OK; EWS_EINVAL when n_words is too small, the value is not a
  *         number, or a coded value is not in the register's value table.
