@@ -192,12 +192,10 @@ validate(ews_site *site, const ews_category *c)
 	int64_t other;
 	ews_status st;
 
-	if (!memchr(c->name, 0, sizeof(c->name)) ||
-	    !memchr(c->description, 0, sizeof(c->description)))
-		return ews__fail(EWS_EINVAL,
-		                 "%s: text field is not "
-		                 "NUL-terminated",
-		                 ews_category_kind_name(c->kind));
+	if ((st = ews__check_terminated("name", c->name, sizeof(c->name))) ||
+	    (st = ews__check_terminated("description", c->description,
+	                                sizeof(c->description))))
+		return st;
 	if ((st = ews__check_name("name", c->name, 1)) != EWS_OK ||
 	    (st = ews__check_text("description", c->description)) != EWS_OK)
 		return st;

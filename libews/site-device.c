@@ -4,6 +4,7 @@
 
 #include <ews/site.h>
 
+#include "catalog-private.h"
 #include "error-private.h"
 #include "site-private.h"
 
@@ -328,7 +329,7 @@ check_generic(const ews_model *m, ews_device *d)
 		d->reg_type = d->reg_words == 1   ? EWS_REG_U16
 		              : d->reg_words == 2 ? EWS_REG_U32
 		                                  : EWS_REG_U64;
-	want = ews__reg_type_words(d->reg_type);
+	want = ews__catalog_type_words(d->reg_type);
 	if (want == 0 || d->reg_type == EWS_REG_BIT ||
 	    d->reg_type == EWS_REG_ASCII_LOW ||
 	    d->reg_type == EWS_REG_ASCII_HIGH)
@@ -572,6 +573,29 @@ check_bus(ews_site *site, const ews_model *m, const ews_device *d)
 	return st;
 }
 
+/* The EQ device of a gateway must keep a model that measures THD. */
+static ews_status
+check_eq_role(ews_site *site, const ews_model *m, const ews_device *d)
+{
+	int64_t gw_id;
+	ews_status st;
+
+	if (d->id == 0 || (m->caps & (EWS_CAP_THD | EWS_CAP_HARMONICS)))
+		return EWS_OK;
+	st = ews__site_scalar(site, &gw_id,
+	                      "SELECT id FROM gateway WHERE eq_device_id = ?",
+	                      "i", d->id);
+	if (st == EWS_ENOTFOUND)
+		return EWS_OK;
+	if (st != EWS_OK)
+		return st;
+	return ews__fail_field(EWS_EINVAL, "model",
+	                       "device %lld is the EQ device of gateway %lld "
+	                       "and %s measures no THD: choose another EQ "
+	                       "device first",
+	                       (long long)d->id, (long long)gw_id, m->name);
+}
+
 static ews_status
 validate(ews_site *site, ews_device *d)
 {
@@ -579,11 +603,11 @@ validate(ews_site *site, ews_device *d)
 	ews_gateway gw;
 	ews_status st;
 
-	if (!memchr(d->name, 0, sizeof(d->name)) ||
-	    !memchr(d->model, 0, sizeof(d->model)) ||
-	    !memchr(d->concentrator, 0, sizeof(d->concentrator)))
-		return ews__fail(EWS_EINVAL, "device: text field is not "
-		                             "NUL-terminated");
+	if ((st = ews__check_terminated("name", d->name, sizeof(d->name))) ||
+	    (st = ews__check_terminated("model", d->model, sizeof(d->model))) ||
+	    (st = ews__check_terminated("concentrator", d->concentrator,
+	                                sizeof(d->concentrator))))
+		return st;
 	gw.version = EWS_GATEWAY_VERSION;
 	if ((st = ews_site_gateway_get(site, d->gateway_id, &gw)) != EWS_OK)
 		return st;
@@ -602,11 +626,12 @@ validate(ews_site *site, ews_device *d)
 	    (st = check_generic(m, d)) != EWS_OK ||
 	    (st = check_load(site, m, d)) != EWS_OK ||
 	    (st = check_groups(site, d)) != EWS_OK ||
-	    (st = check_name(site, m, d)) != EWS_OK)
+	    (st = check_bus(site, m, d)) != EWS_OK ||
+	    (st = check_eq_role(site, m, d)) != EWS_OK)
 		return st;
 	if (!gw.enabled)
 		d->enabled = 0; /* INS-3: an OFF gateway has only OFF devices */
-	return check_bus(site, m, d);
+	return check_name(site, m, d);
 }
 
 static ews_status

@@ -192,11 +192,11 @@ validate(ews_site *site, ews_gateway *gw)
 
 	if (gw->port == 0)
 		gw->port = DEFAULT_MODBUS_PORT;
-	if (!memchr(gw->name, 0, sizeof(gw->name)) ||
-	    !memchr(gw->ip, 0, sizeof(gw->ip)) ||
-	    !memchr(gw->description, 0, sizeof(gw->description)))
-		return ews__fail(EWS_EINVAL, "gateway: text field is not "
-		                             "NUL-terminated");
+	if ((st = ews__check_terminated("name", gw->name, sizeof(gw->name))) ||
+	    (st = ews__check_terminated("ip", gw->ip, sizeof(gw->ip))) ||
+	    (st = ews__check_terminated("description", gw->description,
+	                                sizeof(gw->description))))
+		return st;
 	if ((st = ews__check_ip("ip", gw->ip)) != EWS_OK)
 		return st;
 	if (gw->port > 65535)

@@ -74,6 +74,9 @@ ews_status ews__site_builtin_load(ews_site *site, ews_category_origin origin,
                                   int64_t *out);
 
 /* Validation helpers (validate.c): pure, they only record the error. */
+/* A fixed text buffer of the caller's struct must hold its NUL. */
+ews_status ews__check_terminated(const char *field, const char *buf,
+                                 size_t size);
 ews_status ews__check_name(const char *field, const char *name, int required);
 ews_status ews__check_text(const char *field, const char *text);
 ews_status ews__check_ip(const char *field, const char *ip);
@@ -84,6 +87,5 @@ ews_status ews__parse_decimal(const char *field, const char *text, double min,
 ews_status ews__parse_uint(const char *field, const char *text,
                            unsigned int min, unsigned int max,
                            unsigned int *out);
-unsigned int ews__reg_type_words(ews_reg_type type);
 
 #endif /* EWS_SITE_PRIVATE_H */

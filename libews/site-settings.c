@@ -186,7 +186,7 @@ check_csv_pair(ews_site *site, const char *name, const char *value)
 static ews_status
 check_value(const struct setting *s, const char *value)
 {
-	if (!memchr(value, 0, EWS_TEXT_MAX))
+	if (strnlen(value, EWS_TEXT_MAX) == EWS_TEXT_MAX)
 		return ews__fail_field(EWS_EINVAL, s->name,
 		                       "is longer than %d bytes",
 		                       EWS_TEXT_MAX - 1);

@@ -269,40 +269,70 @@ pragma_int(ews_site *site, const char *pragma, int64_t *out)
 	return ews__site_scalar(site, out, pragma, "");
 }
 
+/* Refuse a database that is not ours or is newer than this library, before
+ * anything (even the journal mode) is written to it. */
 static ews_status
-migrate(ews_site *site, const char *timezone)
+check_identity(ews_site *site, int64_t *version)
 {
-	int64_t version, app_id, tables;
+	int64_t app_id, tables;
 	ews_status st;
-	char sql[128];
 
-	if ((st = pragma_int(site, "PRAGMA user_version", &version)) ||
+	if ((st = pragma_int(site, "PRAGMA user_version", version)) ||
 	    (st = pragma_int(site, "PRAGMA application_id", &app_id)) ||
 	    (st = ews__site_scalar(site, &tables,
 	                           "SELECT count(*) FROM sqlite_master", "")))
 		return st;
-	if (app_id != SITE_APPLICATION_ID && (tables > 0 || version > 0))
-		return ews__fail(EWS_EINVAL, "site.db is not an ews site "
-		                             "database");
-	if (version > SCHEMA_VERSION)
+	if (app_id != SITE_APPLICATION_ID && (tables > 0 || *version > 0))
+		return ews__fail(EWS_EINVAL,
+		                 "site.db is not an ews site database");
+	if (*version > SCHEMA_VERSION)
 		return ews__fail(EWS_EINVAL,
 		                 "site.db has schema %lld, newer than this "
 		                 "library (%d): upgrade ews",
-		                 (long long)version, SCHEMA_VERSION);
+		                 (long long)*version, SCHEMA_VERSION);
+	return EWS_OK;
+}
+
+static ews_status
+migrate_one(ews_site *site, int64_t version, const char *timezone)
+{
+	char sql[128];
+	ews_status st;
+	int rc;
+
+	rc = sqlite3_exec(site->db, migrations[version], NULL, NULL, NULL);
+	st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+	if (st == EWS_OK && version == 0)
+		st = ews__site_settings_seed(site, timezone);
+	snprintf(sql, sizeof(sql),
+	         "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	         SITE_APPLICATION_ID, (int)version + 1);
+	if (st == EWS_OK &&
+	    (rc = sqlite3_exec(site->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		st = ews__site_db_fail(site, rc);
+	return st;
+}
+
+static ews_status
+migrate(ews_site *site, const char *timezone)
+{
+	int64_t version;
+	ews_status st;
+	int rc;
+
+	if ((st = check_identity(site, &version)) != EWS_OK)
+		return st;
+	rc = sqlite3_exec(site->db,
+	                  "PRAGMA journal_mode = WAL;"
+	                  "PRAGMA foreign_keys = ON;"
+	                  "PRAGMA synchronous = NORMAL;",
+	                  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return ews__site_db_fail(site, rc);
 	for (; version < SCHEMA_VERSION; version++) {
 		if ((st = ews__site_begin(site)) != EWS_OK)
 			return st;
-		int rc = sqlite3_exec(site->db, migrations[version], NULL, NULL,
-		                      NULL);
-		st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
-		if (st == EWS_OK && version == 0)
-			st = ews__site_settings_seed(site, timezone);
-		snprintf(sql, sizeof(sql),
-		         "PRAGMA application_id = %d; PRAGMA user_version = %d",
-		         SITE_APPLICATION_ID, (int)version + 1);
-		if (st == EWS_OK &&
-		    (rc = sqlite3_exec(site->db, sql, NULL, NULL, NULL)))
-			st = ews__site_db_fail(site, rc);
+		st = migrate_one(site, version, timezone);
 		if ((st = ews__site_end(site, st)) != EWS_OK)
 			return ews__error_prefix("migrating site.db");
 	}
@@ -337,12 +367,7 @@ open_database(ews_site *site, const ews_site_opts *opts)
 		return ews__site_db_fail(site, rc);
 	sqlite3_extended_result_codes(site->db, 1);
 	sqlite3_busy_timeout(site->db, (int)opts->busy_timeout_ms);
-	rc = sqlite3_exec(site->db,
-	                  "PRAGMA journal_mode = WAL;"
-	                  "PRAGMA foreign_keys = ON;"
-	                  "PRAGMA synchronous = NORMAL;",
-	                  NULL, NULL, NULL);
-	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+	return EWS_OK;
 }
 
 static ews_status

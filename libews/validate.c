@@ -21,6 +21,7 @@ is_clean_utf8(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
+		unsigned char lo = 0x80, hi = 0xbf;
 		int n;
 
 		if (*p < 0x20 || *p == 0x7f)
@@ -29,19 +30,41 @@ is_clean_utf8(const char *s)
 			p++;
 			continue;
 		}
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+		/* RFC 3629 table: no overlong forms, surrogates or values
+		 * past U+10FFFF. */
+		if (*p >= 0xc2 && *p <= 0xdf)
 			n = 1;
-		else if ((*p & 0xf0) == 0xe0)
+		else if (*p >= 0xe0 && *p <= 0xef)
 			n = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+		else if (*p >= 0xf0 && *p <= 0xf4)
 			n = 3;
 		else
 			return 0;
-		for (p++; n > 0; n--, p++)
+		if (*p == 0xe0)
+			lo = 0xa0;
+		else if (*p == 0xed)
+			hi = 0x9f;
+		else if (*p == 0xf0)
+			lo = 0x90;
+		else if (*p == 0xf4)
+			hi = 0x8f;
+		p++;
+		if (*p < lo || *p > hi)
+			return 0;
+		for (p++, n--; n > 0; n--, p++)
 			if ((*p & 0xc0) != 0x80)
 				return 0;
 	}
 	return 1;
+}
+
+ews_status
+ews__check_terminated(const char *field, const char *buf, size_t size)
+{
+	if (memchr(buf, 0, size))
+		return EWS_OK;
+	return ews__fail_field(EWS_EINVAL, field, "is longer than %zu bytes",
+	                       size - 1);
 }
 
 ews_status
@@ -176,24 +199,34 @@ ews__check_currency(const char *field, const char *code)
 	                       EWS_NAME_MAX, code);
 }
 
+/* Plain decimals only ("10.55", "-1"): strtod alone would also take
+ * leading spaces, hexadecimal, exponents, "inf" and a locale's comma. */
 ews_status
 ews__parse_decimal(const char *field, const char *text, double min, double max,
                    double *out)
 {
+	const char *digits = text + (text[0] == '-');
+	size_t n = strspn(digits, "0123456789.");
+	const char *dot = strchr(digits, '.');
 	char *end;
 	double v;
 
 	errno = 0;
+	if (n == 0 || digits[n] != '\0' || (dot && strchr(dot + 1, '.')) ||
+	    (dot && (dot == digits || dot[1] == '\0')))
+		goto bad;
 	v = strtod(text, &end);
-	if (!*text || *end || errno || !isfinite(v))
-		return ews__fail_field(EWS_EINVAL, field,
-		                       "'%.*s' is not a decimal number",
-		                       EWS_NAME_MAX, text);
+	if (*end || errno || !isfinite(v))
+		goto bad;
 	if (v < min || v > max)
 		return ews__fail_field(EWS_EINVAL, field, "%g is outside %g-%g",
 		                       v, min, max);
 	*out = v;
 	return EWS_OK;
+bad:
+	return ews__fail_field(EWS_EINVAL, field,
+	                       "'%.*s' is not a decimal number like 10.55",
+	                       EWS_NAME_MAX, text);
 }
 
 ews_status
@@ -215,26 +248,4 @@ ews__parse_uint(const char *field, const char *text, unsigned int min,
 		                       "%lu is outside %u-%u", v, min, max);
 	*out = (unsigned int)v;
 	return EWS_OK;
-}
-
-unsigned int
-ews__reg_type_words(ews_reg_type type)
-{
-	switch (type) {
-	case EWS_REG_U16:
-	case EWS_REG_S16:
-	case EWS_REG_BIT:
-	case EWS_REG_ASCII_LOW:
-	case EWS_REG_ASCII_HIGH:
-		return 1;
-	case EWS_REG_U32:
-	case EWS_REG_S32:
-	case EWS_REG_F32:
-		return 2;
-	case EWS_REG_U64:
-	case EWS_REG_S64:
-	case EWS_REG_F64:
-		return 4;
-	}
-	return 0;
 }
