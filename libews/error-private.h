@@ -10,15 +10,16 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-ews_status ews__fail(ews_status code, const char *fmt, ...);
+ews_status
+ews__fail(ews_status code, const char *fmt, ...);
 
 /* As ews__fail(), also recording the name of the offending field; the
  * message is prefixed with "<field>: ". */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-ews_status ews__fail_field(ews_status code, const char *field,
-			   const char *fmt, ...);
+ews_status
+ews__fail_field(ews_status code, const char *field, const char *fmt, ...);
 
 /* Replace the last error's message with "<prefix>: <message>", keeping its
  * code and field; returns the code. Used to add context on the way up. */

@@ -378,7 +378,8 @@ check_remote(const ews_model *m, const ews_gateway *gw, const ews_device *d)
 }
 
 static ews_status
-check_load(ews_site *site, const ews_model *m, ews_device *d)
+check_load(ews_site *site, const ews_model *m, ews_device *d,
+           const ews_device *old)
 {
 	ews_category load;
 	ews_status st;
@@ -414,7 +415,7 @@ check_load(ews_site *site, const ews_model *m, ews_device *d)
 		                       ews_category_origin_name(load.origin));
 	if (load.origin == EWS_ORIGIN_OTHERS)
 		d->load_id = 0; /* stored as "no load" */
-	else if (!load.enabled)
+	else if (!load.enabled && !(old && old->load_id == d->load_id))
 		return ews__fail_field(EWS_EINVAL, "load", "'%s' is disabled",
 		                       load.name);
 	return EWS_OK;
@@ -596,8 +597,9 @@ check_eq_role(ews_site *site, const ews_model *m, const ews_device *d)
 	                       (long long)d->id, (long long)gw_id, m->name);
 }
 
+/* `old` is the stored device on update, NULL on add. */
 static ews_status
-validate(ews_site *site, ews_device *d)
+validate(ews_site *site, ews_device *d, const ews_device *old)
 {
 	const ews_model *m;
 	ews_gateway gw;
@@ -624,13 +626,11 @@ validate(ews_site *site, ews_device *d)
 	    (st = check_pulse(m, d)) != EWS_OK ||
 	    (st = check_station(m, d)) != EWS_OK ||
 	    (st = check_generic(m, d)) != EWS_OK ||
-	    (st = check_load(site, m, d)) != EWS_OK ||
+	    (st = check_load(site, m, d, old)) != EWS_OK ||
 	    (st = check_groups(site, d)) != EWS_OK ||
 	    (st = check_bus(site, m, d)) != EWS_OK ||
 	    (st = check_eq_role(site, m, d)) != EWS_OK)
 		return st;
-	if (!gw.enabled)
-		d->enabled = 0; /* INS-3: an OFF gateway has only OFF devices */
 	return check_name(site, m, d);
 }
 
@@ -651,16 +651,38 @@ store_groups(ews_site *site, const ews_device *d)
 	return st;
 }
 
-/* All columns but id and off_by_gateway, in one order for both writes. */
+/*
+ * INS-3: on an OFF gateway every device is OFF. One meant to be ON (or that
+ * the gateway had switched off before, if it stays there) is marked
+ * off_by_gateway, so the gateway's ON brings it back, and only it.
+ */
+static ews_status
+follow_gateway(ews_site *site, ews_device *d, int was_parked, int *parked)
+{
+	ews_gateway gw;
+	ews_status st;
+
+	*parked = 0;
+	gw.version = EWS_GATEWAY_VERSION;
+	if ((st = ews_site_gateway_get(site, d->gateway_id, &gw)) != EWS_OK)
+		return st;
+	if (!gw.enabled) {
+		*parked = d->enabled || was_parked;
+		d->enabled = 0;
+	}
+	return EWS_OK;
+}
+
+/* All columns but id, in one order for both writes. */
 #define DEVICE_FIELDS                                                          \
 	"gateway_id = ?, model = ?, name = ?, address = ?, ems_interface = ?," \
 	" position = ?, concentrator = ?, side = ?, phase = ?, supply = ?,"    \
 	" load_id = ?, exclude_totals = ?, exclude_alerts = ?, enabled = ?,"   \
 	" read_code = ?, reg_address = ?, reg_words = ?, multiplier = ?,"      \
-	" reg_type = ?, reg_word_order = ?, remote_id = ?"
+	" reg_type = ?, reg_word_order = ?, remote_id = ?, off_by_gateway = ?"
 
 static ews_status
-store(ews_site *site, ews_device *d, int insert)
+store(ews_site *site, ews_device *d, int insert, int parked)
 {
 	ews_status st;
 
@@ -675,14 +697,15 @@ store(ews_site *site, ews_device *d, int insert)
 	}
 	st = ews__site_exec(
 	        site, "UPDATE device SET " DEVICE_FIELDS " WHERE id = ?",
-	        "issuuusuuinuuuuuudiiui", d->gateway_id, d->model, d->name,
+	        "issuuusuuinuuuuuudiiuui", d->gateway_id, d->model, d->name,
 	        d->address, d->ems_interface, d->position, d->concentrator,
 	        d->side, d->phase, (int64_t)d->supply, d->load_id,
 	        (unsigned int)(d->exclude_totals != 0),
 	        (unsigned int)(d->exclude_alerts != 0),
 	        (unsigned int)(d->enabled != 0), d->read_code, d->reg_address,
 	        d->reg_words, d->multiplier, (int64_t)d->reg_type,
-	        (int64_t)d->reg_word_order, d->remote_id, d->id);
+	        (int64_t)d->reg_word_order, d->remote_id,
+	        (unsigned int)(parked != 0), d->id);
 	return st == EWS_OK ? store_groups(site, d) : st;
 }
 
@@ -691,6 +714,7 @@ ews_site_device_add(ews_site *site, ews_device *dev)
 {
 	ews_device copy;
 	ews_status st;
+	int parked = 0;
 
 	if ((st = ews__check_version(dev->version, EWS_DEVICE_VERSION,
 	                             "ews_device")) != EWS_OK)
@@ -700,9 +724,11 @@ ews_site_device_add(ews_site *site, ews_device *dev)
 	copy.enabled = copy.enabled != 0;
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
-	st = validate(site, &copy);
+	st = validate(site, &copy, NULL);
 	if (st == EWS_OK)
-		st = store(site, &copy, 1);
+		st = follow_gateway(site, &copy, 0, &parked);
+	if (st == EWS_OK)
+		st = store(site, &copy, 1, parked);
 	if ((st = ews__site_end(site, st)) == EWS_OK) {
 		unsigned int version = dev->version;
 
@@ -716,7 +742,9 @@ ews_status
 ews_site_device_update(ews_site *site, const ews_device *dev)
 {
 	ews_device old, copy;
+	int64_t was_parked = 0;
 	ews_status st;
+	int parked = 0;
 
 	if ((st = ews__check_version(dev->version, EWS_DEVICE_VERSION,
 	                             "ews_device")) != EWS_OK)
@@ -728,14 +756,21 @@ ews_site_device_update(ews_site *site, const ews_device *dev)
 	old.version = EWS_DEVICE_VERSION;
 	st = ews_site_device_get(site, dev->id, &old);
 	if (st == EWS_OK)
-		st = validate(site, &copy);
+		st = validate(site, &copy, &old);
+	if (st == EWS_OK && copy.gateway_id == old.gateway_id)
+		st = ews__site_scalar(site, &was_parked,
+		                      "SELECT off_by_gateway FROM device"
+		                      " WHERE id = ?",
+		                      "i", copy.id);
+	if (st == EWS_OK)
+		st = follow_gateway(site, &copy, was_parked != 0, &parked);
 	if (st == EWS_OK && copy.gateway_id != old.gateway_id)
 		st = ews__site_exec(site,
 		                    "UPDATE gateway SET eq_device_id = NULL"
 		                    " WHERE eq_device_id = ?",
 		                    "i", copy.id);
 	if (st == EWS_OK)
-		st = store(site, &copy, 0);
+		st = store(site, &copy, 0, parked);
 	return ews__site_end(site, st);
 }
 

@@ -427,15 +427,8 @@ ews_site_open(const char *dir, const ews_site_opts *opts, ews_site **out)
 		*out = site;
 		return EWS_OK;
 	}
-	{
-		/* Closing must not overwrite the reason of the failure. */
-		ews_error saved = *ews_error_last();
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", saved.message);
-		ews_site_close(site);
-		return ews__fail(st, "%s", msg);
-	}
+	ews_site_close(site); /* records no error: the reason stays */
+	return st;
 }
 
 void
