@@ -19,7 +19,8 @@
 /*
  * The catalogue: model files loaded from the system directory and then a
  * user directory, kept sorted by key; lookups; decoding of register words.
- * Parsing and validation of one file live in catalog-parse.c.
+ * Parsing and validation of one file live in catalog-parse.c (model
+ * fields), catalog-register.c (register maps) and catalog-json.c (JSON).
  */
 
 /* ------------------------------------------------------------------ */
