@@ -187,10 +187,9 @@ parse_reg_layout(yajl_val obj, size_t i, ews_register *r)
 	                           reg_field(f, i, "word_order"), 15, 0, &s);
 	if (rc)
 		return rc;
-	if (strcmp(s, "be") != 0 && strcmp(s, "lsw") != 0)
+	if (ews_word_order_from_name(s, &r->word_order) != EWS_OK)
 		return ews__fail_field(EWS_EINVAL, f,
 		                       "\"%s\" is not \"be\" or \"lsw\"", s);
-	r->word_order = s[0] == 'l' ? EWS_WORDS_LSW : EWS_WORDS_BE;
 	return EWS_OK;
 }
 

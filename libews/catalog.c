@@ -164,6 +164,32 @@ ews_reg_type_from_name(const char *name, ews_reg_type *out)
 	                       name ? name : "");
 }
 
+const char *
+ews_word_order_name(ews_word_order o)
+{
+	switch (o) {
+	case EWS_WORDS_BE:
+		return "be";
+	case EWS_WORDS_LSW:
+		return "lsw";
+	}
+	return NULL;
+}
+
+ews_status
+ews_word_order_from_name(const char *name, ews_word_order *out)
+{
+	if (out && name && strcmp(name, "be") == 0)
+		*out = EWS_WORDS_BE;
+	else if (out && name && strcmp(name, "lsw") == 0)
+		*out = EWS_WORDS_LSW;
+	else
+		return ews__fail_field(EWS_ENOTFOUND, "word_order",
+		                       "\"%.63s\" is not \"be\" or \"lsw\"",
+		                       name ? name : "");
+	return EWS_OK;
+}
+
 unsigned int
 ews__catalog_type_words(ews_reg_type t)
 {
@@ -418,7 +444,8 @@ list_dir(const char *dir, char ***out, size_t *count)
 		free_names(names, n);
 		return rc;
 	}
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n > 0) /* qsort(NULL, 0, …) is undefined */
+		qsort(names, n, sizeof(*names), compare_names);
 	*out = names;
 	*count = n;
 	return EWS_OK;

@@ -230,5 +230,12 @@ EWS_API const char *ews_reg_type_name(ews_reg_type t);
 EWS_API ews_status ews_reg_type_from_name(const char *name,
 					  ews_reg_type *out);
 
+/** Stable name of a word order: "be" or "lsw". NULL if unknown. */
+EWS_API const char *ews_word_order_name(ews_word_order o);
+
+/** Word order with the given name. EWS_OK or EWS_ENOTFOUND. */
+EWS_API ews_status ews_word_order_from_name(const char *name,
+					    ews_word_order *out);
+
 EWS_END_DECLS
 #endif /* EWS_CATALOG_H */
