@@ -429,7 +429,7 @@ check_groups(ews_site *site, const ews_device *d)
 	ews_status st;
 
 	if (d->group_count > EWS_DEVICE_GROUPS_MAX)
-		return ews__fail_field(EWS_ELIMIT, "groups",
+		return ews__fail_field(EWS_ELIMIT, "group_ids",
 		                       "a device belongs to at most %d "
 		                       "measure groups, not %u",
 		                       EWS_DEVICE_GROUPS_MAX, d->group_count);
@@ -437,12 +437,12 @@ check_groups(ews_site *site, const ews_device *d)
 		for (j = 0; j < i; j++)
 			if (d->group_ids[j] == d->group_ids[i])
 				return ews__fail_field(
-				        EWS_EINVAL, "groups",
+				        EWS_EINVAL, "group_ids",
 				        "group %lld is listed "
 				        "twice",
 				        (long long)d->group_ids[i]);
 		st = ews__site_category_expect(site, d->group_ids[i],
-		                               EWS_CATEGORY_GROUP, "groups",
+		                               EWS_CATEGORY_GROUP, "group_ids",
 		                               &group);
 		if (st != EWS_OK)
 			return st;

@@ -15,6 +15,7 @@ struct ews_site {
 	char *dir;
 	ews_catalog *catalog;
 	int schema_version;
+	int created_file; /* site.db made by this open (EWS_SITE_EXCL) */
 };
 
 /* Record a SQLite failure and return EWS_EBUSY, EWS_ENOMEM or EWS_EIO. */

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,6 +361,28 @@ open_database(ews_site *site, const ews_site_opts *opts)
 		free(path);
 		return ews__fail(EWS_ENOTFOUND, "no site at %s", site->dir);
 	}
+	if (create && (opts->flags & EWS_SITE_EXCL)) {
+		/* O_EXCL makes "is there a site?" and "make one" one step;
+		 * SQLite takes the empty file as an empty database. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		              0640);
+
+		if (fd < 0) {
+			int e = errno;
+
+			free(path);
+			return e == EEXIST ? ews__fail(EWS_EEXIST,
+			                               "site: %s is already a "
+			                               "site",
+			                               site->dir)
+			                   : ews__fail(EWS_EIO,
+			                               "site: cannot create "
+			                               "%s/site.db: %s",
+			                               site->dir, strerror(e));
+		}
+		close(fd);
+		site->created_file = 1;
+	}
 	rc = sqlite3_open_v2(path, &site->db,
 	                     flags | (create ? SQLITE_OPEN_CREATE : 0), NULL);
 	free(path);
@@ -426,6 +449,14 @@ ews_site_open(const char *dir, const ews_site_opts *opts, ews_site **out)
 	            EWS_OK) {
 		*out = site;
 		return EWS_OK;
+	}
+	if (site->created_file) { /* leave no half-made site behind */
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/site.db", site->dir);
+		sqlite3_close_v2(site->db);
+		site->db = NULL;
+		unlink(path);
 	}
 	ews_site_close(site); /* records no error: the reason stays */
 	return st;

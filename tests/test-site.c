@@ -1,1288 +1,474 @@
 /*
- * Site configuration, gateways and devices (INS-1..4, INS-8, INS-9).
- * Opening and closing, loads, measure groups, panel boards and settings
- * are in test-settings.c.
- *
- * Every test works on a fresh site in its own directory. Every refusal is
- * checked for its code, its field, a message, and a stored state that is
- * exactly what it was (REFUSED).
+ * A site's life (open, create, reopen, refuse, close): libews/site.c.
+ * Gateways, devices, loads/groups/boards and settings are in
+ * test-site-gateway.c, test-site-device.c, test-site-category.c and
+ * test-settings.c.
  */
-#include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ews/site.h>
 
 #include "helpers.h"
+#define SITE_FIXTURES_METER_IN_LOAD
+#include "site-fixtures.h"
 
-enum { LOCAL = 1 }; /* the Local gateway is id 1 in every site */
-
-static char *dir;
-static ews_site *site;
-
-static void
-setup(void)
-{
-	ews_site_opts opts;
-
-	dir = helper_tmpdir();
-	ck_assert_int_eq(ews_site_opts_init(&opts, EWS_SITE_OPTS_VERSION),
-	                 EWS_OK);
-	opts.flags = EWS_SITE_CREATE;
-	opts.catalog_dir = helper_catalog_dir();
-	ck_assert_msg(ews_site_open(dir, &opts, &site) == EWS_OK, "open %s: %s",
-	              dir, ews_error_last()->message);
-}
-
-static void
-teardown(void)
-{
-	ews_site_close(site);
-	site = NULL;
-	helper_rmtree(dir);
-	free(dir);
-	dir = NULL;
-}
-
-/* The last error has this code, names this field and says something. */
-static void
-assert_error(ews_status code, const char *field)
-{
-	const ews_error *e = ews_error_last();
-
-	ck_assert_int_eq(e->code, code);
-	ck_assert_ptr_nonnull(e->field);
-	ck_assert_str_eq(e->field, field);
-	ck_assert_ptr_nonnull(e->message);
-	ck_assert_msg(e->message[0] != '\0', "empty error message");
-}
-
-/* Every stored record, back to back, for memcmp (INS-9). */
+/* dir/name, malloc'd. */
 static char *
-snapshot(size_t *len)
+path_in(const char *name)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	ews_list *l;
-	size_t i;
-	int k;
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(ews_site_gateway_list(site, &l), EWS_OK);
-	for (i = 0; i < ews_list_len(l); i++)
-		fwrite(ews_list_gateway(l, i), sizeof(ews_gateway), 1, f);
-	ews_list_free(l);
-	ck_assert_int_eq(ews_site_device_list(site, 0, &l), EWS_OK);
-	for (i = 0; i < ews_list_len(l); i++)
-		fwrite(ews_list_device(l, i), sizeof(ews_device), 1, f);
-	ews_list_free(l);
-	for (k = EWS_CATEGORY_LOAD; k <= EWS_CATEGORY_BOARD; k++) {
-		ck_assert_int_eq(
-		        ews_site_category_list(site, (ews_category_kind)k, &l),
-		        EWS_OK);
-		for (i = 0; i < ews_list_len(l); i++)
-			fwrite(ews_list_category(l, i), sizeof(ews_category), 1,
-			       f);
-		ews_list_free(l);
-	}
-	fclose(f);
-	return buf;
+	ck_assert_ptr_nonnull(p);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
 }
 
-static void
-assert_unchanged(char *before, size_t len)
+static int
+exists(const char *path)
 {
-	size_t len2;
-	char *after = snapshot(&len2);
+	struct stat sb;
 
-	ck_assert_msg(len == len2 && memcmp(before, after, len) == 0,
-	              "a refused change altered the stored state");
-	free(before);
-	free(after);
+	return stat(path, &sb) == 0;
 }
 
-#define REFUSED(call, code, field)                                             \
-	do {                                                                   \
-		size_t len_;                                                   \
-		char *before_ = snapshot(&len_);                               \
-		ck_assert_int_eq((call), (code));                              \
-		assert_error((code), (field));                                 \
-		assert_unchanged(before_, len_);                               \
-	} while (0)
+/* ------------------------------------------------------------------ */
+/* Open and close                                                      */
 
-static ews_gateway
-gw_new(const char *name, const char *ip)
+START_TEST(site_new_has_the_local_gateway)
 {
-	ews_gateway gw;
-
-	ck_assert_int_eq(ews_gateway_init(&gw, EWS_GATEWAY_VERSION), EWS_OK);
-	snprintf(gw.name, sizeof(gw.name), "%s", name);
-	snprintf(gw.ip, sizeof(gw.ip), "%s", ip);
-	return gw;
-}
-
-static int64_t
-gw_add(const char *name, const char *ip)
-{
-	ews_gateway gw = gw_new(name, ip);
-
-	ck_assert_msg(ews_site_gateway_add(site, &gw) == EWS_OK,
-	              "gateway %s: %s", ip, ews_error_last()->message);
-	ck_assert_int_gt(gw.id, LOCAL);
-	return gw.id;
-}
-
-static ews_gateway
-gw_get(int64_t id)
-{
-	ews_gateway gw;
-
-	ck_assert_int_eq(ews_gateway_init(&gw, EWS_GATEWAY_VERSION), EWS_OK);
-	ck_assert_int_eq(ews_site_gateway_get(site, id, &gw), EWS_OK);
-	return gw;
-}
-
-static ews_device
-dev_new(int64_t gw, const char *model, unsigned int address)
-{
-	ews_device d;
-
-	ck_assert_int_eq(ews_device_init(&d, EWS_DEVICE_VERSION), EWS_OK);
-	d.gateway_id = gw;
-	snprintf(d.model, sizeof(d.model), "%s", model);
-	d.address = address;
-	return d;
-}
-
-static int64_t
-dev_add(ews_device *d)
-{
-	ck_assert_msg(ews_site_device_add(site, d) == EWS_OK,
-	              "device %s at %u: %s", d->model, d->address,
-	              ews_error_last()->message);
-	ck_assert_int_gt(d->id, 0);
-	return d->id;
-}
-
-static ews_device
-dev_get(int64_t id)
-{
-	ews_device d;
-
-	ck_assert_int_eq(ews_device_init(&d, EWS_DEVICE_VERSION), EWS_OK);
-	ck_assert_int_eq(ews_site_device_get(site, id, &d), EWS_OK);
-	return d;
-}
-
-/* An Eastron SDM630 (THD capable); name "" for the default. */
-static int64_t
-meter_add(int64_t gw, unsigned int address, const char *name)
-{
-	ews_device d = dev_new(gw, "eastron_sdm630", address);
-
-	snprintf(d.name, sizeof(d.name), "%s", name);
-	return dev_add(&d);
-}
-
-static ews_device
-generic_new(int64_t gw, unsigned int address)
-{
-	ews_device d = dev_new(gw, "generic_modbus_meter", address);
-
-	d.read_code = 3;
-	d.reg_address = 0x0100;
-	d.reg_words = 2;
-	d.multiplier = 0.01;
-	return d;
-}
-
-static ews_device
-pulse_new(const char *model, unsigned int address, unsigned int position,
-          const char *concentrator)
-{
-	ews_device d = dev_new(LOCAL, model, address);
-
-	d.position = position;
-	snprintf(d.concentrator, sizeof(d.concentrator), "%s", concentrator);
-	return d;
-}
-
-static int64_t
-cat_add(ews_category_kind kind, const char *name)
-{
-	ews_category c;
-
-	ck_assert_int_eq(ews_category_init(&c, EWS_CATEGORY_VERSION, kind),
-	                 EWS_OK);
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	ck_assert_msg(ews_site_category_add(site, &c) == EWS_OK, "%s: %s", name,
-	              ews_error_last()->message);
-	ck_assert_int_gt(c.id, 0);
-	return c.id;
-}
-
-/* Id of the first load of an origin (predefined: the first of six). */
-static int64_t
-load_of(ews_category_origin origin)
-{
+	const ews_gateway *gw;
 	ews_list *list;
-	int64_t id = 0;
+
+	ck_assert_int_eq(ews_site_gateway_list(site, &list), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(list), 1);
+	gw = ews_list_gateway(list, 0);
+	ck_assert_int_eq(gw->id, 1);
+	ck_assert_int_eq(gw->kind, EWS_GATEWAY_LOCAL);
+	ck_assert_str_eq(gw->name, "Local");
+	ck_assert_str_eq(gw->ip, "127.0.0.1");
+	ck_assert_uint_eq(gw->port, 502);
+	ck_assert_int_eq(gw->enabled, 1);
+	ck_assert_int_eq(gw->board_id, 0);
+	ck_assert_int_eq(gw->eq_device_id, 0);
+	ews_list_free(list);
+	ck_assert_int_eq(ews_site_device_list(site, 0, &list), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(list), 0);
+	ews_list_free(list);
+}
+END_TEST
+
+START_TEST(site_new_has_six_predefined_loads_then_others_gas_water)
+{
+	static const char *const names[] = {
+		"Heating",  "Cooling",       "Domestic hot water",
+		"Lighting", "Power sockets", "Ventilation and auxiliaries",
+		"Others",   "Gas",           "Water"
+	};
+	const ews_category *c;
+	ews_list *list;
 	size_t i;
 
 	ck_assert_int_eq(ews_site_category_list(site, EWS_CATEGORY_LOAD, &list),
 	                 EWS_OK);
-	for (i = ews_list_len(list); i > 0; i--)
-		if (ews_list_category(list, i - 1)->origin == origin)
-			id = ews_list_category(list, i - 1)->id;
+	ck_assert_uint_eq(ews_list_len(list), 9);
+	for (i = 0; i < 9; i++) {
+		c = ews_list_category(list, i);
+		ck_assert_str_eq(c->name, names[i]);
+		ck_assert_int_eq(c->kind, EWS_CATEGORY_LOAD);
+		ck_assert_int_eq(c->origin,
+		                 i < 6 ? EWS_ORIGIN_PREDEFINED
+		                       : EWS_ORIGIN_OTHERS + (i - 6));
+		ck_assert_int_eq(c->enabled, 1);
+		if (i > 0)
+			ck_assert_int_gt(c->id,
+			                 ews_list_category(list, i - 1)->id);
+	}
 	ews_list_free(list);
-	ck_assert_int_gt(id, 0);
-	return id;
-}
-
-static size_t
-device_count(int64_t gw)
-{
-	ews_list *list;
-	size_t n;
-
-	ck_assert_int_eq(ews_site_device_list(site, gw, &list), EWS_OK);
-	n = ews_list_len(list);
-	ews_list_free(list);
-	return n;
-}
-
-/* ------------------------------------------------------------------ */
-/* Gateways                                                            */
-
-START_TEST(gateway_add_sets_id_default_port_and_name_from_ip)
-{
-	ews_gateway gw = gw_new("", "192.168.1.10"), got;
-
-	gw.port = 0;
-	ck_assert_int_eq(ews_site_gateway_add(site, &gw), EWS_OK);
-	ck_assert_int_gt(gw.id, LOCAL);
-	ck_assert_str_eq(gw.name, "192.168.1.10");
-	ck_assert_uint_eq(gw.port, 502);
-	got = gw_get(gw.id);
-	ck_assert_int_eq(got.kind, EWS_GATEWAY_PHYSICAL);
-	ck_assert_str_eq(got.name, "192.168.1.10");
-	ck_assert_str_eq(got.ip, "192.168.1.10");
-	ck_assert_uint_eq(got.port, 502);
-	ck_assert_int_eq(got.enabled, 1);
-	ck_assert_int_eq(got.board_id, 0);
-	ck_assert_int_eq(got.eq_device_id, 0);
-}
-END_TEST
-
-START_TEST(gateway_add_refuses_invalid_ip)
-{
-	static const char *const bad[] = { "999.1.1.1", "abc",
-		                           "",          "1.2.3",
-		                           "10.0.0.1 ", "10.0.0.1:502" };
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ews_gateway gw = gw_new("GW", bad[i]);
-
-		REFUSED(ews_site_gateway_add(site, &gw), EWS_EINVAL, "ip");
-		ck_assert_int_eq(gw.id, 0);
+	for (i = EWS_CATEGORY_GROUP; i <= EWS_CATEGORY_BOARD; i++) {
+		ck_assert_int_eq(ews_site_category_list(
+		                         site, (ews_category_kind)i, &list),
+		                 EWS_OK);
+		ck_assert_uint_eq(ews_list_len(list), 0);
+		ews_list_free(list);
 	}
 }
 END_TEST
 
-START_TEST(gateway_add_accepts_ipv6)
+START_TEST(site_schema_version_is_1_and_catalogue_is_loaded)
 {
-	int64_t id = gw_add("", "2001:db8::10");
+	const ews_model *m;
 
-	ck_assert_str_eq(gw_get(id).ip, "2001:db8::10");
-	ck_assert_str_eq(gw_get(id).name, "2001:db8::10");
-	gw_add("Link local", "fe80::1");
+	ck_assert_int_eq(ews_site_schema_version(site), 1);
+	ck_assert_ptr_nonnull(ews_site_catalog(site));
+	ck_assert_int_eq(
+	        ews_catalog_find(ews_site_catalog(site), "eastron_sdm630", &m),
+	        EWS_OK);
 }
 END_TEST
 
-START_TEST(gateway_port_must_be_1_to_65535)
+START_TEST(site_reopen_keeps_the_data)
 {
-	ews_gateway gw = gw_new("GW", "10.0.0.2");
-
-	gw.port = 70000;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EINVAL, "port");
-	gw.port = 65535;
-	ck_assert_int_eq(ews_site_gateway_add(site, &gw), EWS_OK);
-	ck_assert_uint_eq(gw_get(gw.id).port, 65535);
-}
-END_TEST
-
-START_TEST(gateway_refuses_duplicate_name_ignoring_case)
-{
-	ews_gateway gw = gw_new("gateway a", "10.0.0.3"), b;
-
-	gw_add("Gateway A", "10.0.0.2");
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EEXIST, "name");
-	gw = gw_new("LOCAL", "10.0.0.3");
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EEXIST, "name");
-	b = gw_get(gw_add("Gateway B", "10.0.0.4"));
-	snprintf(b.name, sizeof(b.name), "GATEWAY A");
-	REFUSED(ews_site_gateway_update(site, &b), EWS_EEXIST, "name");
-}
-END_TEST
-
-START_TEST(gateway_add_refuses_a_second_local)
-{
-	ews_gateway gw = gw_new("Local 2", "127.0.0.1");
-
-	gw.kind = EWS_GATEWAY_LOCAL;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EDENIED, "kind");
-	gw.kind = (ews_gateway_kind)7;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EINVAL, "kind");
-}
-END_TEST
-
-START_TEST(gateway_local_cannot_be_deleted)
-{
-	REFUSED(ews_site_gateway_delete(site, LOCAL), EWS_EDENIED, "gateway");
-}
-END_TEST
-
-START_TEST(gateway_local_keeps_its_address_but_can_be_renamed_and_switched_off)
-{
-	ews_gateway gw = gw_get(LOCAL);
-
-	snprintf(gw.ip, sizeof(gw.ip), "10.0.0.9");
-	REFUSED(ews_site_gateway_update(site, &gw), EWS_EDENIED, "ip");
-	gw = gw_get(LOCAL);
-	gw.port = 503;
-	REFUSED(ews_site_gateway_update(site, &gw), EWS_EDENIED, "port");
-	gw = gw_get(LOCAL);
-	snprintf(gw.name, sizeof(gw.name), "Main RS485");
-	ck_assert_int_eq(ews_site_gateway_update(site, &gw), EWS_OK);
-	gw = gw_get(LOCAL);
-	ck_assert_str_eq(gw.name, "Main RS485");
-	ck_assert_str_eq(gw.ip, "127.0.0.1");
-	ck_assert_int_eq(gw.kind, EWS_GATEWAY_LOCAL);
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, LOCAL, 0), EWS_OK);
-	ck_assert_int_eq(gw_get(LOCAL).enabled, 0);
-}
-END_TEST
-
-START_TEST(gateway_kind_cannot_change)
-{
-	ews_gateway gw = gw_get(gw_add("GW", "10.0.0.2"));
-
-	gw.kind = EWS_GATEWAY_VIRTUAL;
-	REFUSED(ews_site_gateway_update(site, &gw), EWS_EINVAL, "kind");
-}
-END_TEST
-
-START_TEST(gateway_with_devices_cannot_be_deleted)
-{
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t dev = meter_add(gw, 1, "");
-	ews_gateway out;
-
-	REFUSED(ews_site_gateway_delete(site, gw), EWS_EINUSE, "gateway");
-	ck_assert_int_eq(ews_site_device_delete(site, dev), EWS_OK);
-	ck_assert_int_eq(ews_site_gateway_delete(site, gw), EWS_OK);
-	ews_gateway_init(&out, EWS_GATEWAY_VERSION);
-	ck_assert_int_eq(ews_site_gateway_get(site, gw, &out), EWS_ENOTFOUND);
-	assert_error(EWS_ENOTFOUND, "gateway");
-}
-END_TEST
-
-START_TEST(gateway_unknown_id_is_not_found)
-{
-	ews_gateway gw = gw_get(LOCAL);
-
-	REFUSED(ews_site_gateway_get(site, 999, &gw), EWS_ENOTFOUND, "gateway");
-	gw = gw_new("Ghost", "10.0.0.2");
-	gw.id = 999;
-	REFUSED(ews_site_gateway_update(site, &gw), EWS_ENOTFOUND, "gateway");
-	REFUSED(ews_site_gateway_delete(site, 999), EWS_ENOTFOUND, "gateway");
-	REFUSED(ews_site_gateway_set_enabled(site, 999, 0), EWS_ENOTFOUND,
-	        "gateway");
-}
-END_TEST
-
-START_TEST(gateway_board_must_be_a_board)
-{
-	int64_t board = cat_add(EWS_CATEGORY_BOARD, "Board A");
-	int64_t group = cat_add(EWS_CATEGORY_GROUP, "Group A");
-	ews_gateway gw = gw_new("GW", "10.0.0.2");
-
-	gw.board_id = group;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_ENOTFOUND, "board");
-	gw.board_id = load_of(EWS_ORIGIN_PREDEFINED);
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_ENOTFOUND, "board");
-	gw.board_id = 999;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_ENOTFOUND, "board");
-	gw.board_id = board;
-	ck_assert_int_eq(ews_site_gateway_add(site, &gw), EWS_OK);
-	ck_assert_int_eq(gw_get(gw.id).board_id, board);
-	gw.board_id = group;
-	REFUSED(ews_site_gateway_update(site, &gw), EWS_ENOTFOUND, "board");
-}
-END_TEST
-
-START_TEST(gateway_eq_device_must_measure_thd_on_this_gateway)
-{
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t sdm = meter_add(gw, 1, "SDM");
-	int64_t far = meter_add(gw_add("GW2", "10.0.0.3"), 1, "Far");
-	ews_device g = generic_new(gw, 2);
-	ews_gateway out = gw_get(gw);
-	int64_t gen = dev_add(&g);
-
-	out.eq_device_id = gen;
-	REFUSED(ews_site_gateway_update(site, &out), EWS_EINVAL, "eq_device");
-	out.eq_device_id = far;
-	REFUSED(ews_site_gateway_update(site, &out), EWS_ENOTFOUND,
-	        "eq_device");
-	out.eq_device_id = 999;
-	REFUSED(ews_site_gateway_update(site, &out), EWS_ENOTFOUND,
-	        "eq_device");
-	out.eq_device_id = sdm;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	ck_assert_int_eq(gw_get(gw).eq_device_id, sdm);
-}
-END_TEST
-
-START_TEST(gateway_eq_role_ends_when_device_leaves)
-{
-	int64_t gw = gw_add("GW", "10.0.0.2"), gw2 = gw_add("GW2", "10.0.0.3");
-	int64_t a = meter_add(gw, 1, "A"), b = meter_add(gw, 2, "B");
-	ews_gateway out = gw_get(gw);
+	int64_t group = cat_add(EWS_CATEGORY_GROUP, "Floor 1"), dev;
+	ews_gateway gw;
 	ews_device d;
 
-	out.eq_device_id = a;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	ck_assert_int_eq(ews_site_device_delete(site, a), EWS_OK);
-	ck_assert_int_eq(gw_get(gw).eq_device_id, 0);
-	out = gw_get(gw);
-	out.eq_device_id = b;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	d = dev_get(b);
-	d.gateway_id = gw2;
-	ck_assert_int_eq(ews_site_device_update(site, &d), EWS_OK);
-	ck_assert_int_eq(gw_get(gw).eq_device_id, 0);
+	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
+	snprintf(gw.ip, sizeof(gw.ip), "10.0.0.2");
+	ck_assert_int_eq(ews_site_gateway_add(site, &gw), EWS_OK);
+	dev = meter_add(5, load_of(EWS_ORIGIN_PREDEFINED), group);
+	ck_assert_int_eq(ews_site_setting_set(site, "currency", "CHF"), EWS_OK);
+	reopen();
+	ck_assert_int_eq(ews_site_schema_version(site), 1);
+	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
+	ck_assert_int_eq(ews_site_gateway_get(site, 2, &gw), EWS_OK);
+	ck_assert_str_eq(gw.name, "10.0.0.2");
+	d = dev_get(dev);
+	ck_assert_uint_eq(d.address, 5);
+	ck_assert_int_eq(d.load_id, load_of(EWS_ORIGIN_PREDEFINED));
+	ck_assert_uint_eq(d.group_count, 1);
+	ck_assert_int_eq(d.group_ids[0], group);
+	ck_assert_str_eq(cat_get(group).name, "Floor 1");
+	assert_setting("currency", "CHF");
 }
 END_TEST
 
-/* INS-2: only devices with THD/harmonics can be the EQ device. A change of
- * model must not leave a gateway with an EQ device that measures neither. */
-START_TEST(gateway_eq_device_keeps_thd_when_its_model_changes)
+START_TEST(site_open_without_create_on_missing_dir_is_not_found)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t a = meter_add(gw, 1, "A");
-	ews_gateway out = gw_get(gw);
-	ews_device d = generic_new(gw, 1);
+	char *missing = path_in("missing"), *empty = path_in("empty");
+	char *db = path_in("empty/site.db");
+	ews_site *s = (ews_site *)&s;
 
-	out.eq_device_id = a;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	d.id = a;
-	snprintf(d.name, sizeof(d.name), "A");
-	REFUSED(ews_site_device_update(site, &d), EWS_EINVAL, "model");
-	out.eq_device_id = 0;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	ck_assert_int_eq(ews_site_device_update(site, &d), EWS_OK);
-	ck_assert_str_eq(dev_get(a).model, "generic_modbus_meter");
+	ck_assert_int_eq(open_site(missing, 0, NULL, &s), EWS_ENOTFOUND);
+	ck_assert_ptr_null(s);
+	assert_error(EWS_ENOTFOUND, "");
+	ck_assert(!exists(missing));
+	ck_assert_int_eq(mkdir(empty, 0700), 0);
+	ck_assert_int_eq(open_site(empty, 0, NULL, &s), EWS_ENOTFOUND);
+	ck_assert(!exists(db));
+	free(missing);
+	free(empty);
+	free(db);
 }
 END_TEST
 
-START_TEST(gateway_off_turns_devices_off_and_on_restores_only_those)
+START_TEST(site_open_exclusive_refuses_an_existing_site)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t a = meter_add(gw, 1, "A"), b = meter_add(gw, 2, "B");
-	int64_t local = meter_add(LOCAL, 1, "L");
-	ews_gateway out;
+	char *sub = path_in("excl");
+	ews_site *s = (ews_site *)&s;
 
-	ck_assert_int_eq(ews_site_device_set_enabled(site, b, 0), EWS_OK);
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, gw, 0), EWS_OK);
-	ck_assert_int_eq(gw_get(gw).enabled, 0);
-	ck_assert_int_eq(dev_get(a).enabled, 0);
-	ck_assert_int_eq(dev_get(b).enabled, 0);
-	ck_assert_int_eq(dev_get(local).enabled, 1);
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, gw, 1), EWS_OK);
-	ck_assert_int_eq(dev_get(a).enabled, 1);
-	ck_assert_int_eq(dev_get(b).enabled, 0);
-	/* The same through update. */
-	out = gw_get(gw);
-	out.enabled = 0;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	ck_assert_int_eq(dev_get(a).enabled, 0);
-	out.enabled = 1;
-	ck_assert_int_eq(ews_site_gateway_update(site, &out), EWS_OK);
-	ck_assert_int_eq(dev_get(a).enabled, 1);
-	ck_assert_int_eq(dev_get(b).enabled, 0);
+	ck_assert_int_eq(
+	        open_site(sub, EWS_SITE_CREATE | EWS_SITE_EXCL, NULL, &s),
+	        EWS_OK);
+	ews_site_close(s);
+	ck_assert_int_eq(
+	        open_site(sub, EWS_SITE_CREATE | EWS_SITE_EXCL, NULL, &s),
+	        EWS_EEXIST);
+	ck_assert_ptr_null(s);
+	assert_error(EWS_EEXIST, "");
+	/* The refusal left the first site intact. */
+	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_OK);
+	ck_assert_int_eq(ews_site_schema_version(s), 1);
+	ews_site_close(s);
+	free(sub);
 }
 END_TEST
 
-/* INS-3: a gateway switched ON brings back only the devices that it
- * switched off, not one that another gateway switched off before a move. */
-START_TEST(gateway_on_leaves_a_device_it_did_not_switch_off)
+START_TEST(site_open_exclusive_leaves_no_file_when_it_fails)
 {
-	int64_t g = gw_add("G", "10.0.0.2"), h = gw_add("H", "10.0.0.3");
-	int64_t a = meter_add(g, 1, "A");
-	ews_device d;
-	int moved;
+	char *sub = path_in("excl-bad"), *db = path_in("excl-bad/site.db");
+	ews_site *s = (ews_site *)&s;
+	ews_site_opts opts;
 
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, g, 0), EWS_OK);
-	d = dev_get(a);
-	d.gateway_id = h;
-	ck_assert_int_eq(ews_site_device_update(site, &d), EWS_OK);
-	moved = dev_get(a).enabled;
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, h, 0), EWS_OK);
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, h, 1), EWS_OK);
-	ck_assert_msg(dev_get(a).enabled == moved,
-	              "device was %s after its move and %s after its new "
-	              "gateway went OFF and ON",
-	              moved ? "ON" : "OFF", moved ? "OFF" : "ON");
+	/* The catalogue fails to load after site.db was created. */
+	ews_site_opts_init(&opts, EWS_SITE_OPTS_VERSION);
+	opts.flags = EWS_SITE_CREATE | EWS_SITE_EXCL;
+	opts.catalog_dir = "/nonexistent/ews-catalog";
+	ck_assert_int_ne(ews_site_open(sub, &opts, &s), EWS_OK);
+	ck_assert_ptr_null(s);
+	ck_assert(!exists(db));
+	free(sub);
+	free(db);
 }
 END_TEST
 
-START_TEST(device_cannot_be_switched_on_while_its_gateway_is_off)
+START_TEST(site_open_with_create_makes_its_directory)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t a = meter_add(gw, 1, "A");
+	char *sub = path_in("new"), *db = path_in("new/site.db");
+	ews_site *s;
 
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, gw, 0), EWS_OK);
-	REFUSED(ews_site_device_set_enabled(site, a, 1), EWS_EDENIED, "device");
-	/* Switched off by hand while the gateway is OFF: stays off. */
-	ck_assert_int_eq(ews_site_device_set_enabled(site, a, 0), EWS_OK);
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, gw, 1), EWS_OK);
-	ck_assert_int_eq(dev_get(a).enabled, 0);
-	ck_assert_int_eq(ews_site_device_set_enabled(site, a, 1), EWS_OK);
-	ck_assert_int_eq(dev_get(a).enabled, 1);
-	REFUSED(ews_site_device_set_enabled(site, 999, 1), EWS_ENOTFOUND,
-	        "device");
+	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, NULL, &s), EWS_OK);
+	ck_assert(exists(db));
+	ck_assert_int_eq(ews_site_schema_version(s), 1);
+	ews_site_close(s);
+	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_OK);
+	ews_site_close(s);
+	free(sub);
+	free(db);
 }
 END_TEST
 
-START_TEST(device_added_to_an_off_gateway_is_off)
+/* A SQLite file of another program at dir/site.db; returns dir. */
+static char *
+foreign_database(const char *name)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	ews_device d = dev_new(gw, "eastron_sdm630", 1);
+	char *sub = path_in(name), *db;
+	sqlite3 *h;
 
-	ck_assert_int_eq(ews_site_gateway_set_enabled(site, gw, 0), EWS_OK);
-	dev_add(&d);
-	ck_assert_int_eq(d.enabled, 0);
-	ck_assert_int_eq(dev_get(d.id).enabled, 0);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	db = malloc(strlen(sub) + 16);
+	sprintf(db, "%s/site.db", sub);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h,
+	                              "CREATE TABLE invoice (n INTEGER);"
+	                              "INSERT INTO invoice VALUES (42);",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(h);
+	free(db);
+	return sub;
+}
+
+START_TEST(site_refuses_a_sqlite_database_that_is_not_an_ews_site)
+{
+	char *sub = foreign_database("foreign");
+	ews_site *s = (ews_site *)&s;
+
+	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_EINVAL);
+	ck_assert_ptr_null(s);
+	assert_error(EWS_EINVAL, "");
+	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, NULL, &s), EWS_EINVAL);
+	ck_assert_ptr_null(s);
+	free(sub);
 }
 END_TEST
 
-/* ------------------------------------------------------------------ */
-/* Devices                                                             */
-
-START_TEST(device_address_must_be_1_to_247)
+static char *
+read_all(const char *path, long *len)
 {
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 0);
+	FILE *f = fopen(path, "rb");
+	char *buf;
 
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "address");
-	d.address = 248;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "address");
-	ck_assert_uint_eq(dev_get(meter_add(LOCAL, 1, "")).address, 1);
-	ck_assert_uint_eq(dev_get(meter_add(LOCAL, 247, "")).address, 247);
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)*len + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)*len, f), (size_t)*len);
+	fclose(f);
+	return buf;
+}
+
+/* Refusing another program's database must not write to it (here: switch
+ * it to WAL mode, which changes its header for good). */
+START_TEST(site_leaves_a_foreign_database_untouched)
+{
+	char *sub = foreign_database("foreign"), *db, *before, *after;
+	long len, len2;
+	ews_site *s;
+
+	db = malloc(strlen(sub) + 16);
+	sprintf(db, "%s/site.db", sub);
+	before = read_all(db, &len);
+	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, NULL, &s), EWS_EINVAL);
+	after = read_all(db, &len2);
+	ck_assert_int_eq(len, len2);
+	ck_assert_msg(memcmp(before, after, (size_t)len) == 0,
+	              "the refused database was modified (header bytes "
+	              "18-19: %d %d -> %d %d)",
+	              before[18], before[19], after[18], after[19]);
+	free(before);
+	free(after);
+	free(db);
+	free(sub);
 }
 END_TEST
 
-START_TEST(device_refuses_second_device_at_same_address_on_one_bus)
+START_TEST(site_refuses_a_file_that_is_not_a_database)
 {
-	ews_device d = dev_new(LOCAL, "btdin_f3n300", 5);
+	char *sub = path_in("garbage"), *db;
+	ews_site *s = (ews_site *)&s;
 
-	meter_add(LOCAL, 5, "First");
-	snprintf(d.name, sizeof(d.name), "Second");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "address");
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	db = helper_write_file(sub, "site.db",
+	                       "this is not a database, it is a shopping list "
+	                       "of 100 bytes or so: bread, milk, eggs, "
+	                       "and a new RS485 converter\n");
+	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_EIO);
+	ck_assert_ptr_null(s);
+	assert_error(EWS_EIO, "");
+	free(db);
+	free(sub);
 }
 END_TEST
 
-/* With default names the two devices also share the name "5"; the refusal
- * must still name the real problem, the address. */
-START_TEST(device_address_clash_is_reported_with_default_names)
+START_TEST(site_refuses_a_database_newer_than_the_library)
 {
-	ews_device d = dev_new(LOCAL, "btdin_f3n300", 5);
+	char *db = path_in("site.db");
+	sqlite3 *h;
+	ews_site *s = (ews_site *)&s;
 
-	meter_add(LOCAL, 5, "");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "address");
+	ews_site_close(site);
+	site = NULL;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(
+	        sqlite3_exec(h, "PRAGMA user_version = 2", NULL, NULL, NULL),
+	        SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(open_site(dir, 0, NULL, &s), EWS_EINVAL);
+	ck_assert_ptr_null(s);
+	assert_error(EWS_EINVAL, "");
+	free(db);
 }
 END_TEST
 
-START_TEST(device_same_address_on_another_gateway_is_allowed)
+START_TEST(site_open_refuses_unknown_opts_version)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-
-	meter_add(LOCAL, 5, "Local 5");
-	ck_assert_uint_eq(dev_get(meter_add(gw, 5, "GW 5")).address, 5);
-}
-END_TEST
-
-START_TEST(device_model_must_be_in_the_catalogue)
-{
-	ews_device d = dev_new(LOCAL, "no_such_meter", 5);
-
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "model");
-	d.model[0] = '\0';
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "model");
-	d = dev_new(999, "eastron_sdm630", 5);
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "gateway");
-}
-END_TEST
-
-START_TEST(device_model_by_catalogue_number_stores_the_key)
-{
-	ews_device d = dev_new(LOCAL, "SDM630-Modbus", 5);
-
-	dev_add(&d);
-	ck_assert_str_eq(d.model, "eastron_sdm630");
-	ck_assert_str_eq(dev_get(d.id).model, "eastron_sdm630");
-	d = dev_new(LOCAL, "F4N300", 6);
-	dev_add(&d);
-	ck_assert_str_eq(dev_get(d.id).model, "btdin_f3n300");
-}
-END_TEST
-
-START_TEST(device_add_returns_id_and_defaults)
-{
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 12), got;
-
-	dev_add(&d);
-	ck_assert_uint_eq(d.version, EWS_DEVICE_VERSION);
-	ck_assert_str_eq(d.name, "12");
-	ck_assert_int_eq(d.enabled, 1);
-	ck_assert_int_eq(d.load_id, 0);
-	ck_assert_int_eq(d.supply, EWS_SUPPLY_NONE);
-	got = dev_get(d.id);
-	ck_assert_int_eq(got.id, d.id);
-	ck_assert_int_eq(got.gateway_id, LOCAL);
-	ck_assert_str_eq(got.model, d.model);
-	ck_assert_str_eq(got.name, d.name);
-	ck_assert_uint_eq(got.address, 12);
-	ck_assert_uint_eq(got.group_count, 0);
-	ck_assert_int_eq(got.exclude_totals, 0);
-	ck_assert_int_eq(got.exclude_alerts, 0);
-	ck_assert_int_eq(got.enabled, 1);
-	ck_assert_int_eq(got.reg_type, 0);
-	ck_assert_uint_eq(got.remote_id, 0);
-}
-END_TEST
-
-START_TEST(device_default_names_are_address_position_side)
-{
-	ews_device p = pulse_new("pulse_electricity_f20d32", 6, 2, "F80BI");
-	ews_device s = dev_new(LOCAL, "greenup_0590_32", 7);
-	ews_device e = dev_new(LOCAL, "ems_f80bcr", 3);
-
-	ck_assert_str_eq(dev_get(meter_add(LOCAL, 5, "")).name, "5");
-	dev_add(&p);
-	ck_assert_str_eq(p.name, "6-2");
-	s.side = 2;
-	s.phase = 1;
-	dev_add(&s);
-	ck_assert_str_eq(s.name, "7-2");
-	e.ems_interface = 2;
-	dev_add(&e);
-	ck_assert_str_eq(dev_get(e.id).name, "3-2");
-}
-END_TEST
-
-START_TEST(device_default_name_clash_is_refused)
-{
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	ews_device d = dev_new(gw, "eastron_sdm630", 5);
-
-	meter_add(LOCAL, 5, "");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "name");
-	snprintf(d.name, sizeof(d.name), "GW 5");
-	dev_add(&d);
-}
-END_TEST
-
-START_TEST(device_refuses_duplicate_name_ignoring_case)
-{
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 6);
-
-	meter_add(LOCAL, 5, "Main meter");
-	snprintf(d.name, sizeof(d.name), "MAIN METER");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "name");
-	snprintf(d.name, sizeof(d.name), " Main");
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "name");
-}
-END_TEST
-
-START_TEST(generic_meter_needs_read_code_words_and_multiplier)
-{
-	static const char *const fields[] = { "read_code",  "read_code",
-		                              "words",      "words",
-		                              "multiplier", "multiplier",
-		                              "multiplier", "register",
-		                              "word_order" };
+	static const unsigned int versions[] = { 0, 2, 99 };
+	ews_site_opts opts;
+	ews_site *s;
 	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		ews_device d = generic_new(LOCAL, 5);
-
-		switch (i) {
-		case 0:
-			d.read_code = 0;
-			break;
-		case 1:
-			d.read_code = 5;
-			break;
-		case 2:
-			d.reg_words = 0;
-			break;
-		case 3:
-			d.reg_words = 3;
-			break;
-		case 4:
-			d.multiplier = 0;
-			break;
-		case 5:
-			d.multiplier = -1;
-			break;
-		case 6:
-			d.multiplier = NAN;
-			break;
-		case 7:
-			d.reg_address = 0x10000;
-			break;
-		case 8:
-			d.reg_word_order = (ews_word_order)2;
-			break;
-		}
-		REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, fields[i]);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(ews_site_opts_init(&opts, versions[i]),
+		                 EWS_EINVAL);
+		assert_error(EWS_EINVAL, "version");
+		ews_site_opts_init(&opts, EWS_SITE_OPTS_VERSION);
+		opts.version = versions[i];
+		opts.flags = EWS_SITE_CREATE;
+		opts.catalog_dir = helper_catalog_dir();
+		s = (ews_site *)&s;
+		ck_assert_int_eq(ews_site_open(dir, &opts, &s), EWS_EINVAL);
+		assert_error(EWS_EINVAL, "version");
+		ck_assert_ptr_null(s);
 	}
-}
-END_TEST
-
-START_TEST(generic_meter_register_type_must_fit_its_words)
-{
-	ews_device d = generic_new(LOCAL, 5);
-
-	d.reg_type = EWS_REG_F32;
-	dev_add(&d);
-	ck_assert_int_eq(dev_get(d.id).reg_type, EWS_REG_F32);
-	d = generic_new(LOCAL, 6);
-	d.reg_type = EWS_REG_U64;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "type");
-	d.reg_words = 1;
-	d.reg_type = EWS_REG_BIT;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "type");
-	/* No type: unsigned of the given number of words. */
-	d = generic_new(LOCAL, 7);
-	d.reg_words = 1;
-	ck_assert_int_eq(dev_get(dev_add(&d)).reg_type, EWS_REG_U16);
-	d = generic_new(LOCAL, 8);
-	ck_assert_int_eq(dev_get(dev_add(&d)).reg_type, EWS_REG_U32);
-	d = generic_new(LOCAL, 9);
-	d.reg_words = 4;
-	d.read_code = 4;
-	d.reg_word_order = EWS_WORDS_LSW;
-	d = dev_get(dev_add(&d));
-	ck_assert_int_eq(d.reg_type, EWS_REG_U64);
-	ck_assert_uint_eq(d.read_code, 4);
-	ck_assert_uint_eq(d.reg_address, 0x0100);
-	ck_assert_int_eq(d.reg_word_order, EWS_WORDS_LSW);
-	ck_assert(fabs(d.multiplier - 0.01) < 1e-12);
-}
-END_TEST
-
-START_TEST(non_generic_model_refuses_a_register)
-{
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 5);
-
-	d.read_code = 3;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "register");
-	d.read_code = 0;
-	d.multiplier = 1.0;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "register");
-}
-END_TEST
-
-START_TEST(pulse_meter_needs_position_and_concentrator)
-{
-	ews_device d = pulse_new("pulse_gas", 10, 0, "F80BI");
-
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "position");
-	d.position = 33;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "position");
-	d = pulse_new("pulse_gas", 10, 1, "");
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "concentrator");
-	d = pulse_new("pulse_gas", 10, 1, "F80XX");
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "concentrator");
-	d = dev_new(LOCAL, "eastron_sdm630", 11);
-	d.position = 1;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "position");
-	d.position = 0;
-	snprintf(d.concentrator, sizeof(d.concentrator), "F80BI");
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "concentrator");
-}
-END_TEST
-
-START_TEST(pulse_meters_share_an_address_on_distinct_positions)
-{
-	ews_device a = pulse_new("pulse_electricity_f20d32", 10, 1, "F4CON12");
-	ews_device b = pulse_new("pulse_water", 10, 2, "F4CON12");
-	ews_device c = pulse_new("pulse_gas", 10, 1, "F4CON12");
-
-	dev_add(&a);
-	dev_add(&b);
-	snprintf(c.name, sizeof(c.name), "Gas");
-	REFUSED(ews_site_device_add(site, &c), EWS_EEXIST, "position");
-	c.position = 3;
-	snprintf(c.concentrator, sizeof(c.concentrator), "F4CON");
-	REFUSED(ews_site_device_add(site, &c), EWS_EEXIST, "concentrator");
-	ck_assert_uint_eq(device_count(LOCAL), 2);
-}
-END_TEST
-
-START_TEST(pulse_meter_cannot_share_the_address_of_a_meter)
-{
-	ews_device p = pulse_new("pulse_gas", 10, 1, "F80BI");
-	ews_device m = dev_new(LOCAL, "eastron_sdm630", 11);
-
-	meter_add(LOCAL, 10, "SDM");
-	REFUSED(ews_site_device_add(site, &p), EWS_EEXIST, "address");
-	p.address = 11;
-	dev_add(&p);
-	snprintf(m.name, sizeof(m.name), "SDM 2");
-	REFUSED(ews_site_device_add(site, &m), EWS_EEXIST, "address");
-}
-END_TEST
-
-START_TEST(gas_and_water_meters_get_their_load_automatically)
-{
-	int64_t gas = load_of(EWS_ORIGIN_GAS),
-	        water = load_of(EWS_ORIGIN_WATER);
-	int64_t user = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
-	ews_device g = pulse_new("pulse_gas", 10, 1, "F80BI");
-	ews_device w = pulse_new("pulse_water", 10, 2, "F80BI");
-	ews_device x = pulse_new("pulse_gas", 10, 3, "F80BI");
-
-	dev_add(&g);
-	ck_assert_int_eq(g.load_id, gas);
-	ck_assert_int_eq(dev_get(g.id).load_id, gas);
-	dev_add(&w);
-	ck_assert_int_eq(dev_get(w.id).load_id, water);
-	x.load_id = user;
-	REFUSED(ews_site_device_add(site, &x), EWS_EINVAL, "load");
-	x.load_id = water;
-	REFUSED(ews_site_device_add(site, &x), EWS_EINVAL, "load");
-	x.load_id = load_of(EWS_ORIGIN_OTHERS);
-	REFUSED(ews_site_device_add(site, &x), EWS_EINVAL, "load");
-	x.load_id = gas;
-	dev_add(&x);
-}
-END_TEST
-
-START_TEST(electric_device_cannot_take_the_gas_or_water_load)
-{
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 5);
-	ews_device p = pulse_new("pulse_electricity_f20d32", 6, 1, "F80BI");
-
-	d.load_id = load_of(EWS_ORIGIN_GAS);
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "load");
-	d.load_id = load_of(EWS_ORIGIN_WATER);
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "load");
-	p.load_id = load_of(EWS_ORIGIN_GAS);
-	REFUSED(ews_site_device_add(site, &p), EWS_EINVAL, "load");
-}
-END_TEST
-
-START_TEST(device_load_must_be_an_enabled_load)
-{
-	int64_t heating = load_of(EWS_ORIGIN_PREDEFINED);
-	int64_t group = cat_add(EWS_CATEGORY_GROUP, "G");
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 5);
-
-	ck_assert_int_eq(ews_site_category_set_enabled(site, heating, 0),
+	ck_assert_int_eq(ews_site_opts_init(&opts, EWS_SITE_OPTS_VERSION),
 	                 EWS_OK);
-	d.load_id = heating;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "load");
-	d.load_id = group;
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "load");
-	d.load_id = 999;
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "load");
-	d.load_id = load_of(EWS_ORIGIN_OTHERS); /* stored as "no load" */
-	ck_assert_int_eq(dev_get(dev_add(&d)).load_id, 0);
-	d = dev_new(LOCAL, "eastron_sdm630", 6);
-	d.load_id = heating + 1;
-	ck_assert_int_eq(dev_get(dev_add(&d)).load_id, heating + 1);
+	ck_assert_uint_eq(opts.version, EWS_SITE_OPTS_VERSION);
+	ck_assert_uint_eq(opts.flags, 0);
+	ck_assert_ptr_null(opts.timezone);
+	ck_assert_ptr_null(opts.catalog_dir);
+	ck_assert_ptr_null(opts.user_catalog_dir);
+	ck_assert_uint_eq(opts.busy_timeout_ms, 5000);
 }
 END_TEST
 
-START_TEST(old_range_two_sided_station_sides_share_one_address)
+START_TEST(site_open_refuses_a_bad_timezone)
 {
-	ews_device d = dev_new(LOCAL, "greenup_0590_32", 5);
-
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "side");
-	d.side = 3;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "side");
-	d.side = 1;
-	d.phase = 1;
-	dev_add(&d);
-	d = dev_new(LOCAL, "greenup_0590_32", 5);
-	d.side = 2;
-	d.phase = 2;
-	dev_add(&d);
-	d = dev_new(LOCAL, "greenup_0590_32", 5);
-	d.side = 1;
-	d.phase = 1;
-	snprintf(d.name, sizeof(d.name), "Again");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "side");
-}
-END_TEST
-
-START_TEST(premium_two_sided_station_has_an_address_per_side)
-{
-	ews_device d = dev_new(LOCAL, "greenup_premium_0590_42", 8);
-
-	d.phase = 1;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "side");
-	d.side = 1;
-	dev_add(&d);
-	d = dev_new(LOCAL, "greenup_premium_0590_42", 8);
-	d.phase = 1;
-	d.side = 2;
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "address");
-	d.address = 9;
-	dev_add(&d);
-}
-END_TEST
-
-START_TEST(single_phase_station_needs_phase_1_to_3)
-{
-	ews_device d = dev_new(LOCAL, "greenup_premium_0590_00", 5);
-	unsigned int phase;
-
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "phase");
-	d.phase = 4;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "phase");
-	d.phase = 1;
-	d.side = 1;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "side");
-	for (phase = 1; phase <= 3; phase++) {
-		d = dev_new(LOCAL, "greenup_premium_0590_00", 5 + phase);
-		d.phase = phase;
-		ck_assert_uint_eq(dev_get(dev_add(&d)).phase, phase);
-	}
-	d = dev_new(LOCAL, "eastron_sdm630", 20);
-	d.phase = 1;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "phase");
-}
-END_TEST
-
-START_TEST(supply_defaults_to_upstream_where_the_model_needs_it)
-{
-	ews_device d = dev_new(LOCAL, "ems_f80bmm63", 5);
-
-	dev_add(&d);
-	ck_assert_int_eq(d.supply, EWS_SUPPLY_UPSTREAM);
-	ck_assert_int_eq(dev_get(d.id).supply, EWS_SUPPLY_UPSTREAM);
-	d = dev_new(LOCAL, "ems_f80bmm63", 6);
-	d.supply = EWS_SUPPLY_DOWNSTREAM;
-	ck_assert_int_eq(dev_get(dev_add(&d)).supply, EWS_SUPPLY_DOWNSTREAM);
-	d = dev_new(LOCAL, "ems_f80bmm63", 7);
-	d.supply = (ews_supply)3;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "supply");
-	d = dev_new(LOCAL, "eastron_sdm630", 8);
-	d.supply = EWS_SUPPLY_UPSTREAM;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "supply");
-}
-END_TEST
-
-START_TEST(ems_remote_addressing_is_interface_1_to_9_address_1_to_9)
-{
-	ews_device d = dev_new(LOCAL, "ems_f80bcr", 1);
-
-	d.ems_interface = 1;
-	dev_add(&d);
-	d = dev_new(LOCAL, "ems_f80bcr", 1);
-	d.ems_interface = 2; /* same address, other interface */
-	dev_add(&d);
-	d = dev_new(LOCAL, "ems_f80bcr", 9);
-	d.ems_interface = 9;
-	ck_assert_uint_eq(dev_get(dev_add(&d)).ems_interface, 9);
-	d = dev_new(LOCAL, "ems_f80bcr", 1);
-	d.ems_interface = 10;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "ems_interface");
-	d.ems_interface = 3;
-	d.address = 10;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "address");
-	d.address = 1;
-	d.ems_interface = 1;
-	snprintf(d.name, sizeof(d.name), "Again");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "address");
-	d = dev_new(LOCAL, "eastron_sdm630", 2);
-	d.ems_interface = 1;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "ems_interface");
-}
-END_TEST
-
-START_TEST(wsmeasure_lives_alone_on_a_virtual_gateway)
-{
-	ews_gateway v = gw_new("Slave", "10.0.0.5");
-	ews_device d = dev_new(LOCAL, "wsmeasure", 0);
-
-	v.kind = EWS_GATEWAY_VIRTUAL;
-	ck_assert_int_eq(ews_site_gateway_add(site, &v), EWS_OK);
-	d.remote_id = 10001;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "gateway");
-	d.gateway_id = v.id;
-	dev_add(&d);
-	ck_assert_uint_eq(d.address, 247);
-	ck_assert_str_eq(d.name, "10001");
-	ck_assert_uint_eq(dev_get(d.id).address, 247);
-	ck_assert_uint_eq(dev_get(d.id).remote_id, 10001);
-	d = dev_new(v.id, "eastron_sdm630", 5);
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "gateway");
-	d = dev_new(LOCAL, "eastron_sdm630", 5);
-	d.remote_id = 10001;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "remote_id");
-}
-END_TEST
-
-START_TEST(wsmeasure_remote_id_is_a_device_load_or_group_code)
-{
-	static const unsigned int bad[] = { 0, 40000, 20000, 10000, 9999 };
-	static const unsigned int good[] = { 10001, 29999, 30001, 39999 };
-	ews_gateway v = gw_new("Slave", "10.0.0.5");
-	ews_device d;
+	static const char *const zones[] = { "Mars/Base", "../../etc/passwd",
+		                             "/etc/localtime", "Europe", "" };
+	char *sub = path_in("new");
+	ews_site *s;
 	size_t i;
 
-	v.kind = EWS_GATEWAY_VIRTUAL;
-	ck_assert_int_eq(ews_site_gateway_add(site, &v), EWS_OK);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		d = dev_new(v.id, "wsmeasure", 0);
-		d.remote_id = bad[i];
-		REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "remote_id");
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		s = (ews_site *)&s;
+		ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, zones[i], &s),
+		                 EWS_EINVAL);
+		assert_error(EWS_EINVAL, "timezone");
+		ck_assert_ptr_null(s);
+		ck_assert(!exists(sub));
 	}
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		d = dev_new(v.id, "wsmeasure", 0);
-		d.remote_id = good[i];
-		dev_add(&d);
-	}
-	d = dev_new(v.id, "wsmeasure", 5);
-	d.remote_id = 10002;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "address");
-	d.address = 247;
-	dev_add(&d);
-	d = dev_new(v.id, "wsmeasure", 0);
-	d.remote_id = 10001;
-	snprintf(d.name, sizeof(d.name), "Again");
-	REFUSED(ews_site_device_add(site, &d), EWS_EEXIST, "remote_id");
+	ck_assert_int_eq(open_site("", EWS_SITE_CREATE, NULL, &s), EWS_EINVAL);
+	assert_error(EWS_EINVAL, "dir");
+	free(sub);
 }
 END_TEST
 
-START_TEST(device_belongs_to_at_most_five_groups)
+START_TEST(site_timezone_of_opts_seeds_a_new_site_only)
 {
-	int64_t g[6];
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 5), got;
-	char name[16];
-	int i;
+	char *sub = path_in("rome");
+	ews_site *s;
 
-	for (i = 0; i < 6; i++) {
-		snprintf(name, sizeof(name), "Group %d", i + 1);
-		g[i] = cat_add(EWS_CATEGORY_GROUP, name);
-	}
-	d.group_count = 5;
-	for (i = 0; i < 5; i++)
-		d.group_ids[i] = g[4 - i];
-	got = dev_get(dev_add(&d));
-	ck_assert_uint_eq(got.group_count, 5);
-	for (i = 0; i < 5; i++)
-		ck_assert_int_eq(got.group_ids[i], g[4 - i]);
-	d = dev_new(LOCAL, "eastron_sdm630", 6);
-	d.group_count = 6; /* one more than the array holds: never read */
-	REFUSED(ews_site_device_add(site, &d), EWS_ELIMIT, "groups");
-	d.group_count = 2;
-	d.group_ids[0] = d.group_ids[1] = g[5];
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "groups");
-	d.group_count = 1;
-	d.group_ids[0] = load_of(EWS_ORIGIN_PREDEFINED);
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "groups");
-	d.group_ids[0] = 999;
-	REFUSED(ews_site_device_add(site, &d), EWS_ENOTFOUND, "groups");
+	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, "Europe/Rome", &s),
+	                 EWS_OK);
+	ews_site_close(site);
+	site = s;
+	assert_setting("timezone", "Europe/Rome");
+	ews_site_close(site);
+	site = NULL;
+	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, "Asia/Tokyo", &site),
+	                 EWS_OK);
+	assert_setting("timezone", "Europe/Rome");
+	free(sub);
 }
 END_TEST
 
-START_TEST(device_update_moves_it_and_keeps_its_id)
+START_TEST(site_close_and_list_free_accept_null)
 {
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t id = meter_add(LOCAL, 5, "M");
-	ews_device d = dev_get(id);
-
-	d.gateway_id = gw;
-	d.address = 7;
-	snprintf(d.name, sizeof(d.name), "m"); /* its own name, other case */
-	ck_assert_int_eq(ews_site_device_update(site, &d), EWS_OK);
-	d = dev_get(id);
-	ck_assert_int_eq(d.id, id);
-	ck_assert_int_eq(d.gateway_id, gw);
-	ck_assert_uint_eq(d.address, 7);
-	ck_assert_str_eq(d.name, "m");
-	ck_assert_uint_eq(device_count(LOCAL), 0);
-	ck_assert_uint_eq(device_count(gw), 1);
-	meter_add(gw, 8, "N");
-	d.address = 8;
-	REFUSED(ews_site_device_update(site, &d), EWS_EEXIST, "address");
-	d.address = 0;
-	REFUSED(ews_site_device_update(site, &d), EWS_EINVAL, "address");
-	d = dev_get(id);
-	d.id = 999;
-	REFUSED(ews_site_device_update(site, &d), EWS_ENOTFOUND, "device");
-}
-END_TEST
-
-START_TEST(device_delete_removes_it)
-{
-	int64_t id = meter_add(LOCAL, 5, "");
-	ews_device d;
-
-	ck_assert_int_eq(ews_site_device_delete(site, id), EWS_OK);
-	ews_device_init(&d, EWS_DEVICE_VERSION);
-	REFUSED(ews_site_device_get(site, id, &d), EWS_ENOTFOUND, "device");
-	REFUSED(ews_site_device_delete(site, id), EWS_ENOTFOUND, "device");
-	ck_assert_uint_eq(device_count(0), 0);
-}
-END_TEST
-
-START_TEST(device_list_by_gateway_and_all)
-{
-	int64_t gw = gw_add("GW", "10.0.0.2");
-	int64_t a = meter_add(LOCAL, 1, "A"), b = meter_add(gw, 1, "B");
-	int64_t c = meter_add(LOCAL, 2, "C");
-	ews_list *list, *gws;
-
-	ck_assert_int_eq(ews_site_device_list(site, 0, &list), EWS_OK);
-	ck_assert_uint_eq(ews_list_len(list), 3);
-	ck_assert_int_eq(ews_list_device(list, 0)->id, a);
-	ck_assert_int_eq(ews_list_device(list, 1)->id, b);
-	ck_assert_int_eq(ews_list_device(list, 2)->id, c);
-	ck_assert_ptr_null(ews_list_device(list, 3));
-	ck_assert_ptr_null(ews_list_gateway(list, 0));
-	ck_assert_ptr_null(ews_list_category(list, 0));
-	ews_list_free(list);
-	ck_assert_int_eq(ews_site_device_list(site, LOCAL, &list), EWS_OK);
-	ck_assert_uint_eq(ews_list_len(list), 2);
-	ck_assert_int_eq(ews_list_device(list, 1)->id, c);
-	ews_list_free(list);
-	ck_assert_uint_eq(device_count(gw), 1);
-	ck_assert_uint_eq(device_count(999), 0);
-	ck_assert_int_eq(ews_site_gateway_list(site, &gws), EWS_OK);
-	ck_assert_uint_eq(ews_list_len(gws), 2);
-	ck_assert_ptr_null(ews_list_device(gws, 0));
-	ck_assert_ptr_null(ews_list_gateway(gws, 2));
-	ews_list_free(gws);
-	ck_assert_ptr_null(ews_list_device(NULL, 0));
-	ck_assert_uint_eq(ews_list_len(NULL), 0);
+	ews_site_close(NULL);
 	ews_list_free(NULL);
+	ck_assert_uint_eq(ews_list_len(NULL), 0);
+	ck_assert_ptr_null(ews_list_gateway(NULL, 0));
 }
 END_TEST
 
-START_TEST(records_of_unknown_version_are_refused)
+/* Run under valgrind (meson test --setup valgrind): nothing may leak. */
+START_TEST(site_lifetime_many_sites_open_and_close_cleanly)
 {
-	ews_device d = dev_new(LOCAL, "eastron_sdm630", 5);
-	ews_gateway gw = gw_new("GW", "10.0.0.2");
-	ews_category c;
+	int i, k;
 
-	d.version = 0;
-	REFUSED(ews_site_device_add(site, &d), EWS_EINVAL, "version");
-	gw.version = 2;
-	REFUSED(ews_site_gateway_add(site, &gw), EWS_EINVAL, "version");
-	ck_assert_int_eq(ews_category_init(&c, 99, EWS_CATEGORY_GROUP),
-	                 EWS_EINVAL);
-	assert_error(EWS_EINVAL, "version");
-	ck_assert_int_eq(ews_device_init(&d, 0), EWS_EINVAL);
-	ck_assert_int_eq(ews_gateway_init(&gw, 2), EWS_EINVAL);
+	for (i = 0; i < 50; i++) {
+		char *d = helper_tmpdir(), *value;
+		ews_list *list;
+		ews_site *s;
+
+		ck_assert_int_eq(open_site(d, EWS_SITE_CREATE, NULL, &s),
+		                 EWS_OK);
+		ck_assert_int_eq(ews_site_gateway_list(s, &list), EWS_OK);
+		ck_assert_ptr_null(ews_list_device(list, 0));
+		ews_list_free(list);
+		ck_assert_int_eq(ews_site_device_list(s, 0, &list), EWS_OK);
+		ews_list_free(list);
+		for (k = EWS_CATEGORY_LOAD; k <= EWS_CATEGORY_BOARD; k++) {
+			ck_assert_int_eq(
+			        ews_site_category_list(s, (ews_category_kind)k,
+			                               &list),
+			        EWS_OK);
+			ews_list_free(list);
+		}
+		ck_assert_int_eq(ews_site_setting_get(s, "timezone", &value),
+		                 EWS_OK);
+		ews_free(value);
+		ews_site_close(s);
+		ck_assert_int_eq(open_site(d, 0, NULL, &s), EWS_OK);
+		ews_site_close(s);
+		helper_rmtree(d);
+		free(d);
+	}
 }
 END_TEST
-
-START_TEST(value_type_names_are_stable)
-{
-	ck_assert_str_eq(ews_gateway_kind_name(EWS_GATEWAY_LOCAL), "local");
-	ck_assert_str_eq(ews_gateway_kind_name(EWS_GATEWAY_VIRTUAL), "virtual");
-	ck_assert_ptr_null(ews_gateway_kind_name((ews_gateway_kind)0));
-	ck_assert_str_eq(ews_supply_name(EWS_SUPPLY_NONE), "");
-	ck_assert_str_eq(ews_supply_name(EWS_SUPPLY_DOWNSTREAM), "downstream");
-	ck_assert_ptr_null(ews_supply_name((ews_supply)3));
-}
-END_TEST
-
-static TCase *
-tcase(const char *name)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	return tc;
-}
 
 int
 main(void)
 {
 	Suite *s = suite_create("site");
-	TCase *tc = tcase("gateway");
+	TCase *tc;
 
-	tcase_add_test(tc, gateway_add_sets_id_default_port_and_name_from_ip);
-	tcase_add_test(tc, gateway_add_refuses_invalid_ip);
-	tcase_add_test(tc, gateway_add_accepts_ipv6);
-	tcase_add_test(tc, gateway_port_must_be_1_to_65535);
-	tcase_add_test(tc, gateway_refuses_duplicate_name_ignoring_case);
-	tcase_add_test(tc, gateway_add_refuses_a_second_local);
-	tcase_add_test(tc, gateway_local_cannot_be_deleted);
-	tcase_add_test(
-	        tc,
-	        gateway_local_keeps_its_address_but_can_be_renamed_and_switched_off);
-	tcase_add_test(tc, gateway_kind_cannot_change);
-	tcase_add_test(tc, gateway_with_devices_cannot_be_deleted);
-	tcase_add_test(tc, gateway_unknown_id_is_not_found);
-	tcase_add_test(tc, gateway_board_must_be_a_board);
-	tcase_add_test(tc, gateway_eq_device_must_measure_thd_on_this_gateway);
-	tcase_add_test(tc, gateway_eq_role_ends_when_device_leaves);
-	tcase_add_test(tc, gateway_eq_device_keeps_thd_when_its_model_changes);
-	tcase_add_test(
-	        tc, gateway_off_turns_devices_off_and_on_restores_only_those);
+	tc = tcase("open");
+	tcase_add_test(tc, site_new_has_the_local_gateway);
+	tcase_add_test(tc, site_open_exclusive_refuses_an_existing_site);
+	tcase_add_test(tc, site_open_exclusive_leaves_no_file_when_it_fails);
 	tcase_add_test(tc,
-	               device_cannot_be_switched_on_while_its_gateway_is_off);
-	tcase_add_test(tc, gateway_on_leaves_a_device_it_did_not_switch_off);
-	tcase_add_test(tc, device_added_to_an_off_gateway_is_off);
-	suite_add_tcase(s, tc);
-
-	tc = tcase("device");
-	tcase_add_test(tc, device_address_must_be_1_to_247);
+	               site_new_has_six_predefined_loads_then_others_gas_water);
+	tcase_add_test(tc, site_schema_version_is_1_and_catalogue_is_loaded);
+	tcase_add_test(tc, site_reopen_keeps_the_data);
 	tcase_add_test(tc,
-	               device_refuses_second_device_at_same_address_on_one_bus);
-	tcase_add_test(tc, device_address_clash_is_reported_with_default_names);
-	tcase_add_test(tc, device_same_address_on_another_gateway_is_allowed);
-	tcase_add_test(tc, device_model_must_be_in_the_catalogue);
-	tcase_add_test(tc, device_model_by_catalogue_number_stores_the_key);
-	tcase_add_test(tc, device_add_returns_id_and_defaults);
-	tcase_add_test(tc, device_default_names_are_address_position_side);
-	tcase_add_test(tc, device_default_name_clash_is_refused);
-	tcase_add_test(tc, device_refuses_duplicate_name_ignoring_case);
-	tcase_add_test(tc, generic_meter_needs_read_code_words_and_multiplier);
-	tcase_add_test(tc, generic_meter_register_type_must_fit_its_words);
-	tcase_add_test(tc, non_generic_model_refuses_a_register);
-	tcase_add_test(tc, pulse_meter_needs_position_and_concentrator);
-	tcase_add_test(tc, pulse_meters_share_an_address_on_distinct_positions);
-	tcase_add_test(tc, pulse_meter_cannot_share_the_address_of_a_meter);
-	tcase_add_test(tc, gas_and_water_meters_get_their_load_automatically);
-	tcase_add_test(tc, electric_device_cannot_take_the_gas_or_water_load);
-	tcase_add_test(tc, device_load_must_be_an_enabled_load);
-	tcase_add_test(tc, old_range_two_sided_station_sides_share_one_address);
-	tcase_add_test(tc, premium_two_sided_station_has_an_address_per_side);
-	tcase_add_test(tc, single_phase_station_needs_phase_1_to_3);
+	               site_open_without_create_on_missing_dir_is_not_found);
+	tcase_add_test(tc, site_open_with_create_makes_its_directory);
 	tcase_add_test(tc,
-	               supply_defaults_to_upstream_where_the_model_needs_it);
-	tcase_add_test(
-	        tc, ems_remote_addressing_is_interface_1_to_9_address_1_to_9);
-	tcase_add_test(tc, wsmeasure_lives_alone_on_a_virtual_gateway);
-	tcase_add_test(tc, wsmeasure_remote_id_is_a_device_load_or_group_code);
-	tcase_add_test(tc, device_belongs_to_at_most_five_groups);
-	tcase_add_test(tc, device_update_moves_it_and_keeps_its_id);
-	tcase_add_test(tc, device_delete_removes_it);
-	tcase_add_test(tc, device_list_by_gateway_and_all);
-	tcase_add_test(tc, records_of_unknown_version_are_refused);
-	tcase_add_test(tc, value_type_names_are_stable);
+	               site_refuses_a_sqlite_database_that_is_not_an_ews_site);
+	tcase_add_test(tc, site_leaves_a_foreign_database_untouched);
+	tcase_add_test(tc, site_refuses_a_file_that_is_not_a_database);
+	tcase_add_test(tc, site_refuses_a_database_newer_than_the_library);
+	tcase_add_test(tc, site_open_refuses_unknown_opts_version);
+	tcase_add_test(tc, site_open_refuses_a_bad_timezone);
+	tcase_add_test(tc, site_timezone_of_opts_seeds_a_new_site_only);
+	tcase_add_test(tc, site_close_and_list_free_accept_null);
+	tcase_add_test(tc, site_lifetime_many_sites_open_and_close_cleanly);
 	suite_add_tcase(s, tc);
 
 	return helper_run(s);

@@ -22,7 +22,10 @@ EWS_BEGIN_DECLS
 typedef struct ews_site ews_site;
 
 enum { EWS_SITE_OPTS_VERSION = 1 };
-enum { EWS_SITE_CREATE = 1 }; /* create the directory and database */
+enum {
+	EWS_SITE_CREATE = 1, /* create the directory and database */
+	EWS_SITE_EXCL = 2    /* with CREATE: refuse a site that exists */
+};
 
 typedef struct ews_site_opts {
 	unsigned int version; /* EWS_SITE_OPTS_VERSION */
@@ -45,7 +48,8 @@ EWS_API ews_status ews_site_opts_init(ews_site_opts *opts,
  * site has the Local gateway, the six predefined loads, "Others", and the
  * default settings. An older database is migrated forward.
  * @return EWS_OK; EWS_ENOTFOUND when the site does not exist and
- *         EWS_SITE_CREATE is not set; EWS_EINVAL for bad options or a
+ *         EWS_SITE_CREATE is not set; EWS_EEXIST when it exists and
+ *         EWS_SITE_EXCL is set; EWS_EINVAL for bad options or a
  *         database newer than this library; EWS_EIO; EWS_EBUSY.
  *         Owned: release *out with ews_site_close().
  */
@@ -160,7 +164,7 @@ typedef struct ews_device {
 	unsigned int phase;       /* 1-3 for single-phase stations, else 0 */
 	ews_supply supply;        /* models that need it; default upstream */
 	int64_t load_id;          /* 0: "Others" (gas/water: automatic) */
-	unsigned int group_count;
+	unsigned int group_count; /* above 5: refused (EWS_ELIMIT) unread */
 	int64_t group_ids[EWS_DEVICE_GROUPS_MAX];
 	int exclude_totals;
 	int exclude_alerts;
