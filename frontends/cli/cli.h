@@ -1,0 +1,214 @@
+#ifndef EWS_CLI_H
+#define EWS_CLI_H
+
+/*
+ * Internal interface of the `ews` command-line frontend. The frontend owns
+ * no logic: it parses arguments, calls the public libews API and prints.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <ews/ews.h>
+
+/* Exit status of the program. */
+enum cli_exit {
+	CLI_OK = 0,      /* done */
+	CLI_USAGE = 1,   /* unknown noun/verb/option, bad or missing argument */
+	CLI_REFUSED = 2, /* refused by validation */
+	CLI_IO = 3       /* I/O or database error, or no site */
+};
+
+/* Every option the program knows; a verb accepts a subset. */
+enum cli_opt_id {
+	OPT_HELP = 1,
+	OPT_SITE,
+	OPT_JSON,
+	OPT_TIMEZONE,
+	OPT_NAME,
+	OPT_IP,
+	OPT_PORT,
+	OPT_DESCRIPTION,
+	OPT_VIRTUAL,
+	OPT_BOARD,
+	OPT_EQ_DEVICE,
+	OPT_GATEWAY,
+	OPT_MODEL,
+	OPT_ADDRESS,
+	OPT_POSITION,
+	OPT_SIDE,
+	OPT_PHASE,
+	OPT_LOAD,
+	OPT_GROUP,
+	OPT_NO_GROUPS,
+	OPT_EXCLUDE_TOTALS,
+	OPT_INCLUDE_TOTALS,
+	OPT_EXCLUDE_ALERTS,
+	OPT_INCLUDE_ALERTS,
+	OPT_SUPPLY,
+	OPT_READ_CODE,
+	OPT_REGISTER,
+	OPT_WORDS,
+	OPT_MULTIPLIER,
+	OPT_TYPE,
+	OPT_WORD_ORDER,
+	OPT_CONCENTRATOR,
+	OPT_REMOTE_ID,
+	OPT_FAMILY
+};
+
+/* One accepted option of a verb; a table ends with a NULL name. */
+struct cli_opt_spec {
+	const char *name; /* without the leading "--" */
+	int has_arg;
+	int id;
+};
+
+/* One option as given, in command-line order. */
+struct cli_opt {
+	int id;
+	const char *name;  /* as spelled in the spec, without "--" */
+	const char *value; /* NULL for flags */
+};
+
+enum { CLI_OPTS_MAX = 64, CLI_POS_MAX = 4 };
+
+struct cli_args {
+	struct cli_opt opt[CLI_OPTS_MAX];
+	size_t n_opt;
+	const char *pos[CLI_POS_MAX];
+	size_t n_pos;
+	int help;
+	int json;
+	char error[256]; /* first usage error, printed unless --help */
+};
+
+struct cli;
+
+/* Flags of a verb. */
+enum {
+	CLI_NEEDS_SITE = 1 << 0, /* opens the site before running */
+	CLI_TAKES_ID = 1 << 1,   /* first positional argument is an id */
+	CLI_TAKES_JSON = 1 << 2  /* accepts --json */
+};
+
+struct cli_verb {
+	const char *name; /* NULL: the noun is the whole command (init) */
+	int (*run)(struct cli *c, const struct cli_args *a);
+	const struct cli_opt_spec *opts; /* NULL: no options */
+	unsigned int min_pos, max_pos;
+	unsigned int flags;
+	const char *synopsis; /* after "ews NOUN VERB " */
+	const char *help;     /* what it does, then its options */
+};
+
+struct cli_noun {
+	const char *name;
+	const char *summary;
+	const struct cli_verb *verbs; /* ends with a NULL run */
+	int kind;                     /* ews_category_kind, or 0 */
+};
+
+/* State of one invocation. */
+struct cli {
+	const char *site_dir;    /* --site or $EWS_SITE, or NULL */
+	const char *catalog_dir; /* $EWS_CATALOG_DIR, or NULL */
+	ews_site *site;          /* open when the verb needs it */
+	const struct cli_noun *noun;
+	const struct cli_verb *verb;
+	int64_t id; /* the positional id of CLI_TAKES_ID verbs */
+};
+
+/* Nouns, defined in the cmd-*.c files. */
+extern const struct cli_noun cli_noun_init;
+extern const struct cli_noun cli_noun_gateway;
+extern const struct cli_noun cli_noun_device;
+extern const struct cli_noun cli_noun_load;
+extern const struct cli_noun cli_noun_group;
+extern const struct cli_noun cli_noun_board;
+extern const struct cli_noun cli_noun_catalog;
+extern const struct cli_noun cli_noun_settings;
+
+/* main.c: reporting. Each returns the exit code to use. */
+int cli_fail(ews_status st);
+int cli_usage(const struct cli *c, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+int cli_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_open_site(struct cli *c, int create, const char *timezone);
+
+/* args.c: parsing. */
+int cli_args_parse(const struct cli *c, int argc, char **argv,
+                   struct cli_args *out);
+int cli_has_opt(const struct cli_args *a, int id);
+int cli_parse_id(const char *s, int64_t *out);
+int cli_parse_uint(const char *s, unsigned int *out);
+int cli_parse_reg(const char *s, unsigned int *out);
+int cli_parse_double(const char *s, double *out);
+int cli_parse_address(const char *s, unsigned int *addr, unsigned int *intf);
+
+/* Value of option o as an id / unsigned / double, or a usage error. */
+int cli_opt_id(const struct cli *c, const struct cli_opt *o, int64_t *out);
+int cli_opt_uint(const struct cli *c, const struct cli_opt *o,
+                 unsigned int *out);
+int cli_opt_double(const struct cli *c, const struct cli_opt *o, double *out);
+/* Copy a string option into a fixed field; too long is a refusal (2). */
+int cli_copy(char *dst, size_t size, const char *src, const char *field);
+
+/* json-out.c: a tiny pretty-printing JSON writer. */
+enum { CLI_JSON_DEPTH = 16 };
+
+struct cli_json {
+	FILE *f;
+	int depth;
+	int after_key;
+	unsigned char first[CLI_JSON_DEPTH];
+	unsigned char flat[CLI_JSON_DEPTH];
+};
+
+void cli_json_init(struct cli_json *j, FILE *f);
+void cli_json_object_begin(struct cli_json *j);
+void cli_json_object_end(struct cli_json *j);
+void cli_json_array_begin(struct cli_json *j, int flat);
+void cli_json_array_end(struct cli_json *j);
+void cli_json_key(struct cli_json *j, const char *key);
+void cli_json_str(struct cli_json *j, const char *s); /* NULL: null */
+void cli_json_int(struct cli_json *j, int64_t v);
+void cli_json_double(struct cli_json *j, double v);
+void cli_json_bool(struct cli_json *j, int v);
+void cli_json_null(struct cli_json *j);
+void cli_json_ref(struct cli_json *j, int64_t id); /* 0: null */
+void cli_json_finish(struct cli_json *j);
+void cli_json_escape(FILE *f, const char *s);
+
+/* table.c: aligned plain-text tables. */
+struct cli_table;
+
+struct cli_table *cli_table_new(size_t ncols, const char *const *headers);
+void cli_table_cell(struct cli_table *t, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+void cli_table_print(struct cli_table *t, FILE *f);
+void cli_table_free(struct cli_table *t);
+
+/* A record: the fields of one object as text, for show and list. */
+enum { CLI_REC_MAX = 48 };
+
+struct cli_rec {
+	size_t n;
+	const char *key[CLI_REC_MAX];
+	char *val[CLI_REC_MAX];
+};
+
+void cli_rec_add(struct cli_rec *r, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+void cli_rec_str(struct cli_rec *r, const char *key, const char *s);
+void cli_rec_ref(struct cli_rec *r, const char *key, int64_t id);
+void cli_rec_clear(struct cli_rec *r);
+void cli_rec_print(struct cli_rec *r, FILE *f);
+void cli_table_rec(struct cli_table **t, struct cli_rec *r);
+void cli_table_done(struct cli_table *t, FILE *f);
+
+/* Shared printing helpers. */
+const char *cli_or_dash(const char *s);
+const char *cli_on_off(int enabled);
+
+#endif /* EWS_CLI_H */
