@@ -47,6 +47,7 @@ static const char *const family_names[] = {
 static const char *const capability_names[] = {
 	"measure", "state", "command",   "link",    "evse",
 	"pulse",   "thd",   "harmonics", "generic", "virtual",
+	"labels",
 };
 
 static const char *const commodity_names[] = {

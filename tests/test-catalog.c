@@ -655,7 +655,8 @@ START_TEST(catalog_names_round_trip)
 	ck_assert_str_eq(ews_capability_name(EWS_CAP_MEASURE), "measure");
 	ck_assert_str_eq(ews_capability_name(EWS_CAP_VIRTUAL), "virtual");
 	ck_assert_ptr_null(ews_capability_name((ews_capability)3));
-	ck_assert_ptr_null(ews_capability_name((ews_capability)(1 << 10)));
+	ck_assert_str_eq(ews_capability_name(EWS_CAP_LABELS), "labels");
+	ck_assert_ptr_null(ews_capability_name((ews_capability)(1 << 11)));
 	ck_assert_str_eq(ews_commodity_name(EWS_COMMODITY_GAS), "gas");
 	ck_assert_ptr_null(ews_commodity_name((ews_commodity)4));
 }

@@ -54,7 +54,10 @@ enum cli_opt_id {
 	OPT_WORD_ORDER,
 	OPT_CONCENTRATOR,
 	OPT_REMOTE_ID,
-	OPT_FAMILY
+	OPT_FAMILY,
+	OPT_INPUT,
+	OPT_OUTPUT,
+	OPT_TEXT
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */

@@ -264,6 +264,76 @@ run_delete(struct cli *c, const struct cli_args *a)
 	return st == EWS_OK ? CLI_OK : cli_fail(st);
 }
 
+static const struct cli_opt_spec label_opts[] = {
+	{ "input", 1, OPT_INPUT },
+	{ "output", 1, OPT_OUTPUT },
+	{ "text", 1, OPT_TEXT },
+	{ NULL, 0, 0 },
+};
+
+static void
+print_label(const struct cli_args *a, int64_t id, ews_io_kind kind,
+            unsigned int number, const char *label)
+{
+	struct cli_json j;
+
+	if (!a->json) {
+		printf("%s\n", label);
+		return;
+	}
+	cli_json_init(&j, stdout);
+	cli_json_object_begin(&j);
+	cli_json_key(&j, "device_id");
+	cli_json_int(&j, id);
+	cli_json_key(&j, "kind");
+	cli_json_str(&j, ews_io_kind_name(kind));
+	cli_json_key(&j, "number");
+	cli_json_int(&j, number);
+	cli_json_key(&j, "label");
+	cli_json_str(&j, label);
+	cli_json_object_end(&j);
+	cli_json_finish(&j);
+}
+
+/* device label ID --input N|--output N [--text T]: set, or print. */
+static int
+run_label(struct cli *c, const struct cli_args *a)
+{
+	ews_io_kind kind = 0;
+	const char *text = NULL;
+	unsigned int number = 0;
+	char *label = NULL;
+	ews_status st;
+	size_t i;
+
+	for (i = 0; i < a->n_opt; i++) {
+		const struct cli_opt *o = &a->opt[i];
+
+		if (o->id == OPT_TEXT) {
+			text = o->value;
+			continue;
+		}
+		if (kind)
+			return cli_usage(c, "give one of --input or --output");
+		kind = o->id == OPT_INPUT ? EWS_IO_INPUT : EWS_IO_OUTPUT;
+		if (cli_opt_uint(c, o, &number) != CLI_OK)
+			return CLI_USAGE;
+	}
+	if (!kind)
+		return cli_usage(c, "--input N or --output N is required");
+	if (text) {
+		st = ews_site_device_label_set(c->site, c->id, kind, number,
+		                               text);
+		return st == EWS_OK ? CLI_OK : cli_fail(st);
+	}
+	st = ews_site_device_label_get(c->site, c->id, kind, number, &label);
+	if (st != EWS_OK)
+		return cli_fail(st);
+	print_label(a, c->id, kind, number, label);
+	ews_free(label);
+	return CLI_OK;
+}
+
 static const struct cli_verb verbs[] = {
 	{ "add", run_add, device_add_opts, 0, 0, CLI_NEEDS_SITE,
 	  device_add_synopsis, device_add_help },
@@ -289,6 +359,16 @@ static const struct cli_verb verbs[] = {
 	  "measures.\n"
 	  "\n"
 	  "Options:\n" },
+	{ "label", run_label, label_opts, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON,
+	  "ID --input N|--output N [--text T] [--json]",
+	  "Print, set or (with --text \"\") remove the custom label of an\n"
+	  "input or output (M7TIC/IO, M7TICPROG, F80BVS, F80BC; §7.16.1.4).\n"
+	  "\n"
+	  "Options:\n"
+	  "  --input N           input number, 1-16\n"
+	  "  --output N          output number, 1-16\n"
+	  "  --text T            the label to store\n" },
 	{ "delete", run_delete, NULL, 1, 1, CLI_NEEDS_SITE | CLI_TAKES_ID, "ID",
 	  "Delete a device (and its role as EQ device of its gateway).\n"
 	  "\n"

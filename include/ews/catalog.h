@@ -50,7 +50,8 @@ typedef enum ews_capability {
 	EWS_CAP_THD = 1 << 6,       /* total harmonic distortion */
 	EWS_CAP_HARMONICS = 1 << 7, /* individual harmonics */
 	EWS_CAP_GENERIC = 1 << 8,   /* register given by the installer */
-	EWS_CAP_VIRTUAL = 1 << 9    /* read from a slave ews (WSMEASURE) */
+	EWS_CAP_VIRTUAL = 1 << 9,   /* read from a slave ews (WSMEASURE) */
+	EWS_CAP_LABELS = 1 << 10    /* inputs/outputs take custom labels */
 } ews_capability;
 
 typedef enum ews_commodity {

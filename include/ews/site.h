@@ -217,6 +217,36 @@ EWS_API ews_status ews_site_device_list(ews_site *site, int64_t gateway_id,
 /** Device i of a device list, or NULL. */
 EWS_API const ews_device *ews_list_device(const ews_list *list, size_t i);
 
+typedef enum ews_io_kind { EWS_IO_INPUT = 1, EWS_IO_OUTPUT = 2 } ews_io_kind;
+
+/* Input/output counts of these devices are in no public document: numbers
+ * run 1-EWS_IO_MAX. */
+enum { EWS_IO_MAX = 16 };
+
+/**
+ * Set the custom label of input or output `number` of a device (INS-2,
+ * §7.16.1.4): models with the "labels" capability, inputs where the model
+ * has the state capability, outputs where it has command. "" removes it.
+ * @return EWS_OK; EWS_EINVAL (model takes no such label, number outside
+ *         1-EWS_IO_MAX, label not clean text); EWS_ENOTFOUND (device).
+ */
+EWS_API ews_status ews_site_device_label_set(ews_site *site, int64_t device,
+					     ews_io_kind kind,
+					     unsigned int number,
+					     const char *label);
+
+/**
+ * Custom label of input or output `number`, "" when none is set.
+ * Owned: release *out with ews_free().
+ * @return EWS_OK; EWS_EINVAL; EWS_ENOTFOUND (device).
+ */
+EWS_API ews_status ews_site_device_label_get(ews_site *site, int64_t device,
+					     ews_io_kind kind,
+					     unsigned int number, char **out);
+
+/** Stable names: "input", "output". NULL if unknown. */
+EWS_API const char *ews_io_kind_name(ews_io_kind kind);
+
 /* ------------------------------------------------------------------ */
 /* Loads, measure groups, panel boards (INS-6, INS-7)                  */
 

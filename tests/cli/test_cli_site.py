@@ -273,6 +273,40 @@ class TestDevice(EwsTestCase):
                             "--name", "x")
 
 
+class TestLabels(EwsTestCase):
+    """INS-2: custom labels of inputs and outputs (§7.16.1.4)."""
+
+    def test_label_set_show_and_remove(self):
+        self.init()
+        io = self.add("device", "add", "--gateway", 1, "--model",
+                      "power_supervision_m7tic_io", "--address", 3)
+        self.assertEqual(self.ok("device", "label", io, "--input", 2), "\n")
+        self.ok("device", "label", io, "--input", 2, "--text", "Door")
+        self.assertEqual(self.ok("device", "label", io, "--input", 2),
+                         "Door\n")
+        self.assertEqual(self.json("device", "label", io, "--input", 2),
+                         {"device_id": io, "kind": "input", "number": 2,
+                          "label": "Door"})
+        self.ok("device", "label", io, "--input", 2, "--text", "")
+        self.assertEqual(self.ok("device", "label", io, "--input", 2), "\n")
+
+    def test_label_refusals(self):
+        self.init()
+        meter = self.meter(1, 4, "Meter")
+        prog = self.add("device", "add", "--gateway", 1, "--model",
+                        "power_supervision_m7ticprog", "--address", 5)
+        self.assert_refused("input", "device", "label", meter, "--input", 1,
+                            "--text", "x")
+        self.assert_refused("input", "device", "label", prog, "--input", 1,
+                            "--text", "x")
+        self.assert_refused("output", "device", "label", prog, "--output",
+                            17, "--text", "x")
+        self.assert_usage("device", "label", prog, "--text", "x")
+        self.assert_usage("device", "label", prog, "--input", 1,
+                          "--output", 1)
+        self.assert_usage("device", "label", prog, "--output", "one")
+
+
 class TestCategories(EwsTestCase):
     def setUp(self):
         super().setUp()
