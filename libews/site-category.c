@@ -12,8 +12,8 @@
  * add / disable / enable / erase functions. Only loads have built-in rows.
  */
 
-static const char category_columns[] =
-        "SELECT id, kind, origin, name, description, enabled FROM category";
+#define CATEGORY_SELECT                                                        \
+	"SELECT id, kind, origin, name, description, enabled FROM category"
 
 const char *
 ews_category_kind_name(ews_category_kind kind)
@@ -73,9 +73,11 @@ ews_category_init(ews_category *c, unsigned int version, ews_category_kind kind)
 	return EWS_OK;
 }
 
-static void
-read_row(sqlite3_stmt *st, ews_category *c)
+static ews_status
+read_row(ews_site *site, sqlite3_stmt *st, void *item)
 {
+	ews_category *c = item;
+
 	memset(c, 0, sizeof(*c));
 	c->version = EWS_CATEGORY_VERSION;
 	c->id = sqlite3_column_int64(st, 0);
@@ -84,30 +86,27 @@ read_row(sqlite3_stmt *st, ews_category *c)
 	ews__site_column_text(st, 3, c->name, sizeof(c->name));
 	ews__site_column_text(st, 4, c->description, sizeof(c->description));
 	c->enabled = sqlite3_column_int(st, 5);
+	return EWS_OK;
 }
 
 ews_status
 ews_site_category_get(ews_site *site, int64_t id, ews_category *out)
 {
-	char sql[sizeof(category_columns) + 32];
-	sqlite3_stmt *st;
-	ews_status s;
-	int rc;
+	ews_list *list;
+	ews_status st;
 
-	snprintf(sql, sizeof(sql), "%s WHERE id = ?", category_columns);
-	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_row(st, out);
-	else if (rc == SQLITE_DONE)
-		s = ews__fail_field(EWS_ENOTFOUND, "id", "%lld does not exist",
-		                    (long long)id);
+	st = ews__site_select(site, EWS__LIST_CATEGORY, sizeof(ews_category),
+	                      read_row, &list, CATEGORY_SELECT " WHERE id = ?",
+	                      "i", id);
+	if (st != EWS_OK)
+		return st;
+	if (ews_list_len(list) == 1)
+		*out = *ews_list_category(list, 0);
 	else
-		s = ews__site_db_fail(site, rc);
-	sqlite3_finalize(st);
-	return s;
+		st = ews__fail_field(EWS_ENOTFOUND, "id", "%lld does not exist",
+		                     (long long)id);
+	ews_list_free(list);
+	return st;
 }
 
 ews_status
@@ -144,40 +143,15 @@ ews__site_builtin_load(ews_site *site, ews_category_origin origin, int64_t *out)
 ews_status
 ews_site_category_list(ews_site *site, ews_category_kind kind, ews_list **out)
 {
-	char sql[sizeof(category_columns) + 64];
-	ews_category c;
-	sqlite3_stmt *st;
-	ews_list *list;
-	ews_status s;
-	int rc;
-
 	*out = NULL;
 	if (!valid_kind(kind))
 		return ews__fail_field(EWS_EINVAL, "kind",
 		                       "%d is not load, group or board",
 		                       (int)kind);
-	if (!(list = ews__list_new(EWS__LIST_CATEGORY, sizeof(c))))
-		return EWS_ENOMEM;
-	snprintf(sql, sizeof(sql), "%s WHERE kind = ? ORDER BY id",
-	         category_columns);
-	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK) {
-		ews_list_free(list);
-		return s;
-	}
-	sqlite3_bind_int(st, 1, (int)kind);
-	while (s == EWS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &c);
-		s = ews__list_push(list, &c);
-	}
-	if (s == EWS_OK && rc != SQLITE_DONE)
-		s = ews__site_db_fail(site, rc);
-	sqlite3_finalize(st);
-	if (s != EWS_OK) {
-		ews_list_free(list);
-		return s;
-	}
-	*out = list;
-	return EWS_OK;
+	return ews__site_select(site, EWS__LIST_CATEGORY, sizeof(ews_category),
+	                        read_row, out,
+	                        CATEGORY_SELECT " WHERE kind = ? ORDER BY id",
+	                        "i", (int64_t)kind);
 }
 
 const ews_category *

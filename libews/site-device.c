@@ -23,12 +23,12 @@ enum {
 
 static const char *const concentrators[] = { "F80BI", "F4CON12", "F4CON" };
 
-static const char device_columns[] =
-        "SELECT id, gateway_id, model, name, address, ems_interface, position,"
-        " concentrator, side, phase, supply, ifnull(load_id, 0),"
-        " exclude_totals, exclude_alerts, enabled, read_code, reg_address,"
-        " reg_words, multiplier, reg_type, reg_word_order, remote_id"
-        " FROM device";
+#define DEVICE_SELECT                                                          \
+	"SELECT id, gateway_id, model, name, address, ems_interface,"          \
+	" position, concentrator, side, phase, supply, ifnull(load_id, 0),"    \
+	" exclude_totals, exclude_alerts, enabled, read_code, reg_address,"    \
+	" reg_words, multiplier, reg_type, reg_word_order, remote_id"          \
+	" FROM device"
 
 ews_status
 ews_device_init(ews_device *dev, unsigned int version)
@@ -59,7 +59,7 @@ ews_supply_name(ews_supply supply)
 }
 
 static void
-read_row(sqlite3_stmt *st, ews_device *d)
+read_columns(sqlite3_stmt *st, ews_device *d)
 {
 	ews_device_init(d, EWS_DEVICE_VERSION);
 	d->id = sqlite3_column_int64(st, 0);
@@ -110,49 +110,32 @@ read_groups(ews_site *site, ews_device *d)
 	return s;
 }
 
-/* Rows of `sql` (device_columns + a condition binding `arg` if nonzero). */
 static ews_status
-query_devices(ews_site *site, const char *where, int64_t arg, ews_list *list)
+read_row(ews_site *site, sqlite3_stmt *st, void *item)
 {
-	char sql[sizeof(device_columns) + 64];
-	sqlite3_stmt *st;
-	ews_device d;
-	ews_status s;
-	int rc;
-
-	snprintf(sql, sizeof(sql), "%s %s", device_columns, where);
-	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK)
-		return s;
-	if (arg)
-		sqlite3_bind_int64(st, 1, arg);
-	while (s == EWS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &d);
-		if ((s = read_groups(site, &d)) == EWS_OK)
-			s = ews__list_push(list, &d);
-	}
-	if (s == EWS_OK && rc != SQLITE_DONE)
-		s = ews__site_db_fail(site, rc);
-	sqlite3_finalize(st);
-	return s;
+	read_columns(st, item);
+	return read_groups(site, item);
 }
 
 ews_status
 ews_site_device_get(ews_site *site, int64_t id, ews_device *out)
 {
-	ews_list *list = ews__list_new(EWS__LIST_DEVICE, sizeof(ews_device));
+	ews_list *list;
 	ews_status st;
 
-	if (!list)
-		return EWS_ENOMEM;
-	st = query_devices(site, "WHERE id = ?", id, list);
-	if (st == EWS_OK && ews_list_len(list) == 0)
-		st = ews__fail_field(EWS_ENOTFOUND, "device",
-		                     "%lld does not exist", (long long)id);
-	if (st == EWS_OK) {
+	st = ews__site_select(site, EWS__LIST_DEVICE, sizeof(ews_device),
+	                      read_row, &list, DEVICE_SELECT " WHERE id = ?",
+	                      "i", id);
+	if (st != EWS_OK)
+		return st;
+	if (ews_list_len(list) == 1) {
 		unsigned int version = out->version;
 
 		*out = *ews_list_device(list, 0);
 		out->version = version ? version : EWS_DEVICE_VERSION;
+	} else {
+		st = ews__fail_field(EWS_ENOTFOUND, "device",
+		                     "%lld does not exist", (long long)id);
 	}
 	ews_list_free(list);
 	return st;
@@ -161,22 +144,14 @@ ews_site_device_get(ews_site *site, int64_t id, ews_device *out)
 ews_status
 ews_site_device_list(ews_site *site, int64_t gateway_id, ews_list **out)
 {
-	ews_list *list = ews__list_new(EWS__LIST_DEVICE, sizeof(ews_device));
-	ews_status st;
-
-	*out = NULL;
-	if (!list)
-		return EWS_ENOMEM;
-	st = query_devices(site,
-	                   gateway_id ? "WHERE gateway_id = ? ORDER BY id"
-	                              : "ORDER BY id",
-	                   gateway_id, list);
-	if (st != EWS_OK) {
-		ews_list_free(list);
-		return st;
-	}
-	*out = list;
-	return EWS_OK;
+	if (gateway_id == 0)
+		return ews__site_select(site, EWS__LIST_DEVICE,
+		                        sizeof(ews_device), read_row, out,
+		                        DEVICE_SELECT " ORDER BY id", "");
+	return ews__site_select(
+	        site, EWS__LIST_DEVICE, sizeof(ews_device), read_row, out,
+	        DEVICE_SELECT " WHERE gateway_id = ? ORDER BY id", "i",
+	        gateway_id);
 }
 
 const ews_device *
@@ -540,14 +515,11 @@ check_bus_neighbour(const ews_model *m, const ews_device *d,
 static ews_status
 check_bus(ews_site *site, const ews_model *m, const ews_device *d)
 {
-	ews_list *list = ews__list_new(EWS__LIST_DEVICE, sizeof(ews_device));
+	ews_list *list;
 	ews_status st;
 	size_t i;
 
-	if (!list)
-		return EWS_ENOMEM;
-	st = query_devices(site, "WHERE gateway_id = ? ORDER BY id",
-	                   d->gateway_id, list);
+	st = ews_site_device_list(site, d->gateway_id, &list);
 	for (i = 0; st == EWS_OK && i < ews_list_len(list); i++) {
 		const ews_device *o = ews_list_device(list, i);
 		const ews_model *om = NULL;

@@ -10,9 +10,9 @@
 
 enum { DEFAULT_MODBUS_PORT = 502 };
 
-static const char gateway_columns[] =
-        "SELECT id, kind, name, ip, port, description, ifnull(board_id, 0),"
-        " ifnull(eq_device_id, 0), enabled FROM gateway";
+#define GATEWAY_SELECT                                                         \
+	"SELECT id, kind, name, ip, port, description, ifnull(board_id, 0),"   \
+	" ifnull(eq_device_id, 0), enabled FROM gateway"
 
 ews_status
 ews_gateway_init(ews_gateway *gw, unsigned int version)
@@ -44,9 +44,11 @@ ews_gateway_kind_name(ews_gateway_kind kind)
 	return NULL;
 }
 
-static void
-read_row(sqlite3_stmt *st, ews_gateway *gw)
+static ews_status
+read_row(ews_site *site, sqlite3_stmt *st, void *item)
 {
+	ews_gateway *gw = item;
+
 	ews_gateway_init(gw, EWS_GATEWAY_VERSION);
 	gw->id = sqlite3_column_int64(st, 0);
 	gw->kind = (ews_gateway_kind)sqlite3_column_int(st, 1);
@@ -57,6 +59,7 @@ read_row(sqlite3_stmt *st, ews_gateway *gw)
 	gw->board_id = sqlite3_column_int64(st, 6);
 	gw->eq_device_id = sqlite3_column_int64(st, 7);
 	gw->enabled = sqlite3_column_int(st, 8);
+	return EWS_OK;
 }
 
 /* Copy the fields the caller's struct version has; all of version 1. */
@@ -72,62 +75,29 @@ copy_out(ews_gateway *out, const ews_gateway *gw)
 ews_status
 ews_site_gateway_get(ews_site *site, int64_t id, ews_gateway *out)
 {
-	char sql[sizeof(gateway_columns) + 32];
-	sqlite3_stmt *st;
-	ews_gateway gw;
-	ews_status s;
-	int rc;
+	ews_list *list;
+	ews_status st;
 
-	snprintf(sql, sizeof(sql), "%s WHERE id = ?", gateway_columns);
-	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_row(st, &gw);
-		copy_out(out, &gw);
-		s = EWS_OK;
-	} else if (rc == SQLITE_DONE) {
-		s = ews__fail_field(EWS_ENOTFOUND, "gateway",
-		                    "%lld does not exist", (long long)id);
-	} else {
-		s = ews__site_db_fail(site, rc);
-	}
-	sqlite3_finalize(st);
-	return s;
+	st = ews__site_select(site, EWS__LIST_GATEWAY, sizeof(ews_gateway),
+	                      read_row, &list, GATEWAY_SELECT " WHERE id = ?",
+	                      "i", id);
+	if (st != EWS_OK)
+		return st;
+	if (ews_list_len(list) == 1)
+		copy_out(out, ews_list_gateway(list, 0));
+	else
+		st = ews__fail_field(EWS_ENOTFOUND, "gateway",
+		                     "%lld does not exist", (long long)id);
+	ews_list_free(list);
+	return st;
 }
 
 ews_status
 ews_site_gateway_list(ews_site *site, ews_list **out)
 {
-	char sql[sizeof(gateway_columns) + 32];
-	ews_list *list;
-	sqlite3_stmt *st;
-	ews_gateway gw;
-	ews_status s;
-	int rc;
-
-	*out = NULL;
-	if (!(list = ews__list_new(EWS__LIST_GATEWAY, sizeof(gw))))
-		return EWS_ENOMEM;
-	snprintf(sql, sizeof(sql), "%s ORDER BY id", gateway_columns);
-	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK) {
-		ews_list_free(list);
-		return s;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s == EWS_OK) {
-		read_row(st, &gw);
-		s = ews__list_push(list, &gw);
-	}
-	if (s == EWS_OK && rc != SQLITE_DONE)
-		s = ews__site_db_fail(site, rc);
-	sqlite3_finalize(st);
-	if (s != EWS_OK) {
-		ews_list_free(list);
-		return s;
-	}
-	*out = list;
-	return EWS_OK;
+	return ews__site_select(site, EWS__LIST_GATEWAY, sizeof(ews_gateway),
+	                        read_row, out, GATEWAY_SELECT " ORDER BY id",
+	                        "");
 }
 
 const ews_gateway *

@@ -44,6 +44,19 @@ ews_status ews__site_exec(ews_site *site, const char *sql, const char *types,
 ews_status ews__site_scalar(ews_site *site, int64_t *out, const char *sql,
                             const char *types, ...);
 
+/* Read the current row of `st` into `item`, a record of the list's kind. */
+typedef ews_status (*ews__row_reader)(ews_site *site, sqlite3_stmt *st,
+                                      void *item);
+
+/*
+ * Run `sql` with its parameters (as ews__site_exec) and collect every row,
+ * read by `read`, in a new list of `kind` with items of `item_size` bytes.
+ * Owned: release *out with ews_list_free().
+ */
+ews_status ews__site_select(ews_site *site, int kind, size_t item_size,
+                            ews__row_reader read, ews_list **out,
+                            const char *sql, const char *types, ...);
+
 /* Copy a text column into a fixed buffer ("" for NULL). */
 void ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 

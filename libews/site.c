@@ -238,6 +238,41 @@ ews__site_scalar(ews_site *site, int64_t *out, const char *sql,
 	return s;
 }
 
+ews_status
+ews__site_select(ews_site *site, int kind, size_t item_size,
+                 ews__row_reader read, ews_list **out, const char *sql,
+                 const char *types, ...)
+{
+	ews_list *list = ews__list_new((enum ews__list_kind)kind, item_size);
+	void *item = ews__malloc(item_size);
+	sqlite3_stmt *st = NULL;
+	ews_status s = list && item ? EWS_OK : EWS_ENOMEM;
+	va_list ap;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	if (s == EWS_OK)
+		s = ews__site_prepare(site, sql, &st);
+	if (s == EWS_OK) {
+		va_start(ap, types);
+		s = bind_all(site, st, types, ap);
+		va_end(ap);
+	}
+	while (s == EWS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((s = read(site, st, item)) == EWS_OK)
+			s = ews__list_push(list, item);
+	if (s == EWS_OK && rc != SQLITE_DONE)
+		s = ews__site_db_fail(site, rc);
+	sqlite3_finalize(st);
+	free(item);
+	if (s != EWS_OK) {
+		ews_list_free(list);
+		return s;
+	}
+	*out = list;
+	return EWS_OK;
+}
+
 void
 ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
