@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# ews: one entry point for a fresh Debian 12 machine.
+#
+#   ./run.sh demo   install what is missing, build, create a demo site with
+#                   the `ews` CLI and list it
+#   ./run.sh test   install what is missing, build, run every test suite,
+#                   again under AddressSanitizer + UBSan, then the
+#                   pkg-config / example check; the last line of output is
+#                   "N passed, N failed" (CI reads it)
+#
+# Environment: EWS_BUILD_DIR (build), EWS_ASAN_BUILD_DIR (build-asan),
+# EWS_DEMO_SITE (./demo-site), EWS_SKIP_APT=1 to never call apt-get.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+BUILD=${EWS_BUILD_DIR:-build}
+BUILD_ASAN=${EWS_ASAN_BUILD_DIR:-build-asan}
+
+PACKAGES=(build-essential g++ meson ninja-build pkg-config libsqlite3-dev
+	libmodbus-dev libyajl-dev libcurl4-openssl-dev check libevent-dev
+	python3 python3-dev python3-cffi valgrind tzdata)
+
+say() {
+	printf '\n==> %s\n' "$*"
+}
+
+die() {
+	printf 'run.sh: %s\n' "$*" >&2
+	exit 1
+}
+
+# ---------------------------------------------------------------------------
+# Dependencies: apt only when a package is missing, so reruns are fast.
+
+install_deps() {
+	local missing=() p
+	if [ "${EWS_SKIP_APT:-0}" = 1 ]; then
+		return 0
+	fi
+	command -v dpkg-query >/dev/null 2>&1 ||
+		die "dpkg-query not found: this script expects Debian 12; install ${PACKAGES[*]} by hand and set EWS_SKIP_APT=1"
+	for p in "${PACKAGES[@]}"; do
+		if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$'; then
+			missing+=("$p")
+		fi
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		return 0
+	fi
+	say "installing ${missing[*]}"
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 ||
+			die "not root and sudo is missing: install ${missing[*]}"
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" apt-get update
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+}
+
+# ---------------------------------------------------------------------------
+# Build
+
+# configure <dir> [meson options...]: reconfigure an existing build
+# directory, start afresh when that fails (e.g. after a meson upgrade).
+configure() {
+	local dir=$1
+	shift
+	if [ -f "$dir/meson-private/coredata.dat" ]; then
+		meson setup --reconfigure "$dir" "$@" ||
+			meson setup --wipe "$dir" "$@"
+	else
+		rm -rf "$dir"
+		meson setup "$dir" "$@"
+	fi
+}
+
+build() {
+	local dir=$1
+	shift
+	say "building in $dir ($*)"
+	configure "$dir" "$@" && ninja -C "$dir"
+}
+
+# ---------------------------------------------------------------------------
+# Tests: sum meson test's summary over every run.
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+STAGES_FAILED=()
+
+# count <log>: add the "Ok:", "Fail:" … lines of a meson test summary.
+count() {
+	local log=$1 ok xfail fail xpass timeout skipped
+	field() {
+		sed -n "s/^$1:[[:space:]]*\([0-9][0-9]*\).*/\1/p" "$log" |
+			tail -n 1
+	}
+	ok=$(field 'Ok')
+	xfail=$(field 'Expected Fail')
+	fail=$(field 'Fail')
+	xpass=$(field 'Unexpected Pass')
+	timeout=$(field 'Timeout')
+	skipped=$(field 'Skipped')
+	if [ -z "$ok" ] && [ -z "$fail" ]; then
+		return 1 # no summary: meson test did not run
+	fi
+	PASSED=$((PASSED + ${ok:-0} + ${xfail:-0}))
+	FAILED=$((FAILED + ${fail:-0} + ${xpass:-0} + ${timeout:-0}))
+	SKIPPED=$((SKIPPED + ${skipped:-0}))
+}
+
+# run_tests <name> <builddir> [meson test options...]
+run_tests() {
+	local name=$1 dir=$2 log rc=0
+	shift 2
+	log=$dir/run-sh-$name.log
+	say "meson test -C $dir $* ($name)"
+	meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$log" ||
+		rc=$?
+	if ! count "$log"; then
+		# Nothing ran (build or setup failed): one failure, not silence.
+		FAILED=$((FAILED + 1))
+		rc=1
+	fi
+	if [ $rc -ne 0 ]; then
+		STAGES_FAILED+=("$name")
+	fi
+}
+
+# stage <name> <command...>: a build step; a failure counts as one failed
+# test so that the final line never reads "0 failed" after it.
+stage() {
+	local name=$1
+	shift
+	if ! "$@"; then
+		printf 'run.sh: %s failed\n' "$name" >&2
+		FAILED=$((FAILED + 1))
+		STAGES_FAILED+=("$name")
+		return 1
+	fi
+}
+
+cmd_test() {
+	local start=$SECONDS
+	install_deps
+
+	if stage build build "$BUILD"; then
+		run_tests tests "$BUILD" --no-suite pkgconfig
+	fi
+
+	# The Python binding cannot load an ASan library into a Python that
+	# is not built with ASan: it is tested in the normal build only.
+	if stage build-asan build "$BUILD_ASAN" -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dpython=disabled; then
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			run_tests asan "$BUILD_ASAN" --no-suite pkgconfig \
+			--timeout-multiplier 4
+	fi
+
+	if [ -f "$BUILD/build.ninja" ]; then
+		run_tests pkgconfig "$BUILD" --suite pkgconfig
+	fi
+
+	say "done in $((SECONDS - start)) s; $SKIPPED skipped${STAGES_FAILED[*]:+; failed: ${STAGES_FAILED[*]}}"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && [ ${#STAGES_FAILED[@]} -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# Demo
+
+cmd_demo() {
+	local site=${EWS_DEMO_SITE:-$ROOT/demo-site}
+	local ews=$ROOT/$BUILD/frontends/cli/ews
+	local gw load group
+
+	install_deps
+	build "$BUILD"
+	[ -x "$ews" ] || die "$ews was not built"
+
+	export EWS_CATALOG_DIR=$ROOT/libews/catalog
+	if [ -e "$site" ]; then
+		# Start over, but only on something that is a site (or empty).
+		if [ -f "$site/site.db" ] || [ -z "$(ls -A "$site")" ]; then
+			rm -rf "$site"
+		else
+			die "$site exists and is not an ews site: set EWS_DEMO_SITE"
+		fi
+	fi
+
+	# Each command is echoed to stderr; `add` prints the new id on
+	# stdout, which the next commands use.
+	run() {
+		{
+			printf '$ ews --site %q' "$site"
+			printf ' %q' "$@"
+			printf '\n'
+		} >&2
+		"$ews" --site "$site" "$@"
+	}
+	add() {
+		local what=$1 id
+		shift
+		id=$(run "$@")
+		printf '%s id %s\n' "$what" "$id" >&2
+		printf '%s\n' "$id"
+	}
+
+	say "creating the demo site $site"
+	run init --timezone Europe/Rome
+	gw=$(add gateway gateway add --name panel-1 --ip 192.168.1.50 \
+		--port 502)
+	load=$(add load load add --name Workshop)
+	group=$(add group group add --name "Ground floor")
+	add device device add --gateway "$gw" --model eastron_sdm630 \
+		--address 1 --name "Main incomer" --load "$load" \
+		--group "$group" >/dev/null
+	add device device add --gateway "$gw" --model generic_modbus_meter \
+		--address 2 --name "Heat pump" --read-code 4 \
+		--register 0x0048 --words 2 --type f32 --multiplier 1 \
+		--group "$group" >/dev/null
+	add device device add --gateway "$gw" --model pulse_gas --address 3 \
+		--concentrator F4CON12 --position 1 --name "Gas meter" >/dev/null
+
+	say "the site"
+	run gateway list
+	run device list
+	run load list
+	run group list
+	say "demo site ready in $site; try: $ews --site $site device list --json"
+}
+
+case "${1:-}" in
+demo) cmd_demo ;;
+test) cmd_test ;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 1
+	;;
+esac
