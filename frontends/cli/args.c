@@ -253,14 +253,17 @@ cli_parse_address(const char *s, unsigned int *addr, unsigned int *intf)
 }
 
 int
+cli_opt_bad(const struct cli *c, const struct cli_opt *o, const char *what)
+{
+	return cli_usage(c, "--%s: '%s' is not %s", o->name, o->value, what);
+}
+
+int
 cli_opt_id(const struct cli *c, const struct cli_opt *o, int64_t *out)
 {
 	if (cli_parse_id(o->value, out) == 0)
 		return 0;
-	return cli_usage(c,
-	                 "--%s: '%s' is not an id (a whole number, 0 "
-	                 "for none)",
-	                 o->name, o->value);
+	return cli_opt_bad(c, o, "an id (a whole number, 0 for none)");
 }
 
 int
@@ -268,8 +271,7 @@ cli_opt_uint(const struct cli *c, const struct cli_opt *o, unsigned int *out)
 {
 	if (cli_parse_uint(o->value, out) == 0)
 		return 0;
-	return cli_usage(c, "--%s: '%s' is not a non-negative whole number",
-	                 o->name, o->value);
+	return cli_opt_bad(c, o, "a non-negative whole number");
 }
 
 int
@@ -277,7 +279,7 @@ cli_opt_double(const struct cli *c, const struct cli_opt *o, double *out)
 {
 	if (cli_parse_double(o->value, out) == 0)
 		return 0;
-	return cli_usage(c, "--%s: '%s' is not a number", o->name, o->value);
+	return cli_opt_bad(c, o, "a number");
 }
 
 int

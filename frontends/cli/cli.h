@@ -134,6 +134,10 @@ extern const struct cli_noun cli_noun_settings;
 
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);
+/* CLI_OK for EWS_OK, else cli_fail(st). */
+int cli_done(ews_status st);
+/* As cli_done(); on success also prints id, the id of what was added. */
+int cli_done_id(ews_status st, int64_t id);
 int cli_usage(const struct cli *c, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 int cli_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -154,6 +158,8 @@ int cli_opt_id(const struct cli *c, const struct cli_opt *o, int64_t *out);
 int cli_opt_uint(const struct cli *c, const struct cli_opt *o,
                  unsigned int *out);
 int cli_opt_double(const struct cli *c, const struct cli_opt *o, double *out);
+/* Usage error "--NAME: 'VALUE' is not <what>". */
+int cli_opt_bad(const struct cli *c, const struct cli_opt *o, const char *what);
 /* Copy a string option into a fixed field; too long is a refusal (2). */
 int cli_copy(char *dst, size_t size, const char *src, const char *field);
 
@@ -180,6 +186,12 @@ void cli_json_double(struct cli_json *j, double v);
 void cli_json_bool(struct cli_json *j, int v);
 void cli_json_null(struct cli_json *j);
 void cli_json_ref(struct cli_json *j, int64_t id); /* 0: null */
+/* A key and its value, in an object. */
+void cli_json_field_str(struct cli_json *j, const char *key, const char *s);
+void cli_json_field_int(struct cli_json *j, const char *key, int64_t v);
+void cli_json_field_double(struct cli_json *j, const char *key, double v);
+void cli_json_field_bool(struct cli_json *j, const char *key, int v);
+void cli_json_field_ref(struct cli_json *j, const char *key, int64_t id);
 void cli_json_finish(struct cli_json *j);
 void cli_json_escape(FILE *f, const char *s);
 
@@ -205,6 +217,8 @@ void cli_rec_add(struct cli_rec *r, const char *key, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void cli_rec_str(struct cli_rec *r, const char *key, const char *s);
 void cli_rec_ref(struct cli_rec *r, const char *key, int64_t id);
+/* Unsigned v, "-" for 0. */
+void cli_rec_uint(struct cli_rec *r, const char *key, unsigned int v);
 void cli_rec_clear(struct cli_rec *r);
 void cli_rec_print(struct cli_rec *r, FILE *f);
 void cli_table_rec(struct cli_table **t, struct cli_rec *r);
@@ -213,5 +227,32 @@ void cli_table_done(struct cli_table *t, FILE *f);
 /* Shared printing helpers. */
 const char *cli_or_dash(const char *s);
 const char *cli_on_off(int enabled);
+const char *cli_yes_no(int v);
+
+/* print.c: the output of list and show verbs, JSON with --json, else text.
+ * An object is written by a pair of functions: one as a JSON object, one
+ * as a record (a row of a list, the lines of a show). */
+typedef void cli_json_fn(struct cli_json *j, const void *obj);
+typedef void cli_rec_fn(struct cli_rec *r, const void *obj);
+
+/* A list being printed: a JSON array, or a table with one row an object. */
+struct cli_list {
+	int json;
+	struct cli_json j;
+	struct cli_table *table;
+	struct cli_rec rec;
+};
+
+void cli_list_begin(struct cli_list *l, const struct cli_args *a);
+void cli_list_add(struct cli_list *l, const void *obj, cli_json_fn *json,
+                  cli_rec_fn *rec);
+void cli_list_end(struct cli_list *l);
+/* Every item of list, in order; at(list, i) is its typed accessor. */
+void cli_print_list(const struct cli_args *a, const ews_list *list,
+                    const void *(*at)(const ews_list *, size_t),
+                    cli_json_fn *json, cli_rec_fn *rec);
+/* One object: a JSON object, or "key  value" lines. */
+void cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
+                   cli_rec_fn *rec);
 
 #endif /* EWS_CLI_H */

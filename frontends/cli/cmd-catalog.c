@@ -26,7 +26,7 @@ load(const struct cli *c, ews_catalog **out)
 		opts.user_dir = user;
 	st = ews_catalog_load(&opts, out);
 	free(user);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(st);
 }
 
 static void
@@ -50,12 +50,9 @@ json_model_fields(struct cli_json *j, const ews_model *m)
 {
 	char conf[2] = { m->confidence, '\0' };
 
-	cli_json_key(j, "key");
-	cli_json_str(j, m->key);
-	cli_json_key(j, "name");
-	cli_json_str(j, m->name);
-	cli_json_key(j, "family");
-	cli_json_str(j, ews_family_name(m->family));
+	cli_json_field_str(j, "key", m->key);
+	cli_json_field_str(j, "name", m->name);
+	cli_json_field_str(j, "family", ews_family_name(m->family));
 	cli_json_key(j, "catalog_numbers");
 	cli_json_array_begin(j, 1);
 	for (size_t i = 0; m->catalog_numbers && m->catalog_numbers[i]; i++)
@@ -63,54 +60,33 @@ json_model_fields(struct cli_json *j, const ews_model *m)
 	cli_json_array_end(j);
 	cli_json_key(j, "caps");
 	json_caps(j, m->caps);
-	cli_json_key(j, "commodity");
-	cli_json_str(j, ews_commodity_name(m->commodity));
-	cli_json_key(j, "phases");
-	cli_json_int(j, m->phases);
-	cli_json_key(j, "sides");
-	cli_json_int(j, m->sides);
-	cli_json_key(j, "address_per_side");
-	cli_json_bool(j, m->address_per_side);
-	cli_json_key(j, "needs_supply");
-	cli_json_bool(j, m->needs_supply);
-	cli_json_key(j, "has_map");
-	cli_json_bool(j, m->has_map);
-	cli_json_key(j, "confidence");
-	cli_json_str(j, m->confidence ? conf : NULL);
-	cli_json_key(j, "source");
-	cli_json_str(j, m->source);
-	cli_json_key(j, "file");
-	cli_json_str(j, m->file);
-	cli_json_key(j, "register_count");
-	cli_json_int(j, (int64_t)m->register_count);
+	cli_json_field_str(j, "commodity", ews_commodity_name(m->commodity));
+	cli_json_field_int(j, "phases", m->phases);
+	cli_json_field_int(j, "sides", m->sides);
+	cli_json_field_bool(j, "address_per_side", m->address_per_side);
+	cli_json_field_bool(j, "needs_supply", m->needs_supply);
+	cli_json_field_bool(j, "has_map", m->has_map);
+	cli_json_field_str(j, "confidence", m->confidence ? conf : NULL);
+	cli_json_field_str(j, "source", m->source);
+	cli_json_field_str(j, "file", m->file);
+	cli_json_field_int(j, "register_count", (int64_t)m->register_count);
 }
 
 static void
 json_register(struct cli_json *j, const ews_register *r)
 {
 	cli_json_object_begin(j);
-	cli_json_key(j, "quantity");
-	cli_json_str(j, ews_quantity_name(r->quantity));
-	cli_json_key(j, "order");
-	cli_json_int(j, r->order);
-	cli_json_key(j, "function");
-	cli_json_int(j, r->function);
-	cli_json_key(j, "address");
-	cli_json_int(j, r->address);
-	cli_json_key(j, "words");
-	cli_json_int(j, r->words);
-	cli_json_key(j, "type");
-	cli_json_str(j, ews_reg_type_name(r->type));
-	cli_json_key(j, "word_order");
-	cli_json_str(j, ews_word_order_name(r->word_order));
-	cli_json_key(j, "scale");
-	cli_json_double(j, r->scale);
-	cli_json_key(j, "unit");
-	cli_json_str(j, r->unit);
-	cli_json_key(j, "factor");
-	cli_json_double(j, r->factor);
-	cli_json_key(j, "write_function");
-	cli_json_int(j, r->write_function);
+	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
+	cli_json_field_int(j, "order", r->order);
+	cli_json_field_int(j, "function", r->function);
+	cli_json_field_int(j, "address", r->address);
+	cli_json_field_int(j, "words", r->words);
+	cli_json_field_str(j, "type", ews_reg_type_name(r->type));
+	cli_json_field_str(j, "word_order", ews_word_order_name(r->word_order));
+	cli_json_field_double(j, "scale", r->scale);
+	cli_json_field_str(j, "unit", r->unit);
+	cli_json_field_double(j, "factor", r->factor);
+	cli_json_field_int(j, "write_function", r->write_function);
 	cli_json_object_end(j);
 }
 
@@ -149,9 +125,17 @@ numbers(const ews_model *m)
 	return s;
 }
 
+/* An item of `catalog list`. */
 static void
-rec_model(struct cli_rec *r, const ews_model *m)
+json_model_row(struct cli_json *j, const void *m)
 {
+	json_model(j, m, 0);
+}
+
+static void
+rec_model(struct cli_rec *r, const void *obj)
+{
+	const ews_model *m = obj;
 	char *nums = numbers(m);
 
 	cli_rec_str(r, "key", m->key);
@@ -187,33 +171,19 @@ static int
 run_list(struct cli *c, const struct cli_args *a)
 {
 	ews_catalog *cat = NULL;
-	struct cli_table *t = NULL;
-	struct cli_rec r = { 0 };
-	struct cli_json j;
+	struct cli_list l;
 	int family, rc = family_filter(c, a, &family);
 
 	if (rc || (rc = load(c, &cat)))
 		return rc;
-	cli_json_init(&j, stdout);
-	if (a->json)
-		cli_json_array_begin(&j, 0);
+	cli_list_begin(&l, a);
 	for (size_t i = 0; i < ews_catalog_count(cat); i++) {
 		const ews_model *m = ews_catalog_at(cat, i);
 
-		if (family && (int)m->family != family)
-			continue;
-		if (a->json) {
-			json_model(&j, m, 0);
-			continue;
-		}
-		rec_model(&r, m);
-		cli_table_rec(&t, &r);
+		if (!family || (int)m->family == family)
+			cli_list_add(&l, m, json_model_row, rec_model);
 	}
-	if (a->json) {
-		cli_json_array_end(&j);
-		cli_json_finish(&j);
-	}
-	cli_table_done(t, stdout);
+	cli_list_end(&l);
 	ews_catalog_free(cat);
 	return CLI_OK;
 }
@@ -245,10 +215,7 @@ print_map(const ews_model *m)
 		const ews_register *reg = ews_model_register(m, i);
 
 		cli_rec_str(&r, "quantity", ews_quantity_name(reg->quantity));
-		if (reg->order)
-			cli_rec_add(&r, "order", "%u", reg->order);
-		else
-			cli_rec_str(&r, "order", NULL);
+		cli_rec_uint(&r, "order", reg->order);
 		cli_rec_add(&r, "fc", "%u", reg->function);
 		cli_rec_add(&r, "address", "0x%04X", reg->address);
 		cli_rec_add(&r, "words", "%u", reg->words);
@@ -257,10 +224,7 @@ print_map(const ews_model *m)
 		            ews_word_order_name(reg->word_order));
 		cli_rec_add(&r, "scale", "%g", reg->scale);
 		cli_rec_str(&r, "unit", reg->unit);
-		if (reg->write_function)
-			cli_rec_add(&r, "write", "%u", reg->write_function);
-		else
-			cli_rec_str(&r, "write", NULL);
+		cli_rec_uint(&r, "write", reg->write_function);
 		cli_table_rec(&t, &r);
 	}
 	cli_table_done(t, stdout);
@@ -280,8 +244,8 @@ print_model(const ews_model *m)
 	cli_rec_str(&r, "commodity", ews_commodity_name(m->commodity));
 	cli_rec_add(&r, "phases", "%u", m->phases);
 	cli_rec_add(&r, "sides", "%u", m->sides);
-	cli_rec_str(&r, "address_per_side", m->address_per_side ? "yes" : "no");
-	cli_rec_str(&r, "needs_supply", m->needs_supply ? "yes" : "no");
+	cli_rec_str(&r, "address_per_side", cli_yes_no(m->address_per_side));
+	cli_rec_str(&r, "needs_supply", cli_yes_no(m->needs_supply));
 	if (m->confidence)
 		cli_rec_add(&r, "confidence", "%c", m->confidence);
 	else
@@ -327,24 +291,20 @@ static int
 run_problems(struct cli *c, const struct cli_args *a)
 {
 	ews_catalog *cat = NULL;
-	struct cli_json j;
+	struct cli_list l;
 	int rc = load(c, &cat);
 
 	if (rc)
 		return rc;
-	cli_json_init(&j, stdout);
-	if (a->json)
-		cli_json_array_begin(&j, 0);
+	/* Strings, not objects: one a line as text. */
+	cli_list_begin(&l, a);
 	for (size_t i = 0; i < ews_catalog_problem_count(cat); i++) {
-		if (a->json)
-			cli_json_str(&j, ews_catalog_problem(cat, i));
+		if (l.json)
+			cli_json_str(&l.j, ews_catalog_problem(cat, i));
 		else
 			printf("%s\n", ews_catalog_problem(cat, i));
 	}
-	if (a->json) {
-		cli_json_array_end(&j);
-		cli_json_finish(&j);
-	}
+	cli_list_end(&l);
 	ews_catalog_free(cat);
 	return CLI_OK;
 }

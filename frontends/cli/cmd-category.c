@@ -63,55 +63,51 @@ run_add(struct cli *c, const struct cli_args *a)
 	if (rc)
 		return rc;
 	st = ews_site_category_add(c->site, &cat);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	printf("%lld\n", (long long)cat.id);
-	return CLI_OK;
+	return cli_done_id(st, cat.id);
 }
 
 static int
 run_set(struct cli *c, const struct cli_args *a)
 {
 	ews_category cat;
-	ews_status st;
 	int rc = get(c, &cat);
 
-	if (rc)
+	if (rc || (rc = apply_all(a, &cat)))
 		return rc;
-	rc = apply_all(a, &cat);
-	if (rc)
-		return rc;
-	st = ews_site_category_update(c->site, &cat);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_category_update(c->site, &cat));
 }
 
 static void
-json_category(struct cli_json *j, const ews_category *cat)
+json_category(struct cli_json *j, const void *obj)
 {
+	const ews_category *cat = obj;
+
 	cli_json_object_begin(j);
-	cli_json_key(j, "id");
-	cli_json_int(j, cat->id);
-	cli_json_key(j, "kind");
-	cli_json_str(j, ews_category_kind_name(cat->kind));
-	cli_json_key(j, "origin");
-	cli_json_str(j, ews_category_origin_name(cat->origin));
-	cli_json_key(j, "name");
-	cli_json_str(j, cat->name);
-	cli_json_key(j, "description");
-	cli_json_str(j, cat->description);
-	cli_json_key(j, "enabled");
-	cli_json_bool(j, cat->enabled);
+	cli_json_field_int(j, "id", cat->id);
+	cli_json_field_str(j, "kind", ews_category_kind_name(cat->kind));
+	cli_json_field_str(j, "origin", ews_category_origin_name(cat->origin));
+	cli_json_field_str(j, "name", cat->name);
+	cli_json_field_str(j, "description", cat->description);
+	cli_json_field_bool(j, "enabled", cat->enabled);
 	cli_json_object_end(j);
 }
 
 static void
-rec_category(struct cli_rec *r, const ews_category *cat)
+rec_category(struct cli_rec *r, const void *obj)
 {
+	const ews_category *cat = obj;
+
 	cli_rec_add(r, "id", "%lld", (long long)cat->id);
 	cli_rec_str(r, "origin", ews_category_origin_name(cat->origin));
 	cli_rec_str(r, "name", cat->name);
-	cli_rec_str(r, "enabled", cat->enabled ? "yes" : "no");
+	cli_rec_str(r, "enabled", cli_yes_no(cat->enabled));
 	cli_rec_str(r, "description", cat->description);
+}
+
+static const void *
+category_at(const ews_list *list, size_t i)
+{
+	return ews_list_category(list, i);
 }
 
 static int
@@ -119,30 +115,10 @@ run_list(struct cli *c, const struct cli_args *a)
 {
 	ews_list *list = NULL;
 	ews_status st = ews_site_category_list(c->site, kind_of(c), &list);
-	struct cli_table *t = NULL;
-	struct cli_rec r = { 0 };
-	struct cli_json j;
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_json_init(&j, stdout);
-	if (a->json)
-		cli_json_array_begin(&j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++) {
-		const ews_category *cat = ews_list_category(list, i);
-
-		if (a->json) {
-			json_category(&j, cat);
-			continue;
-		}
-		rec_category(&r, cat);
-		cli_table_rec(&t, &r);
-	}
-	if (a->json) {
-		cli_json_array_end(&j);
-		cli_json_finish(&j);
-	}
-	cli_table_done(t, stdout);
+	cli_print_list(a, list, category_at, json_category, rec_category);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -151,34 +127,32 @@ static int
 run_show(struct cli *c, const struct cli_args *a)
 {
 	ews_category cat;
-	struct cli_json j;
-	struct cli_rec r = { 0 };
 	int rc = get(c, &cat);
 
 	if (rc)
 		return rc;
-	if (a->json) {
-		cli_json_init(&j, stdout);
-		json_category(&j, &cat);
-		cli_json_finish(&j);
-		return CLI_OK;
-	}
-	rec_category(&r, &cat);
-	cli_rec_print(&r, stdout);
+	cli_print_one(a, &cat, json_category, rec_category);
 	return CLI_OK;
+}
+
+/* Refuse c->id unless it is a category of the noun's kind: enable,
+ * disable and delete check that first. */
+static int
+check_kind(struct cli *c)
+{
+	ews_category cat;
+
+	return get(c, &cat);
 }
 
 static int
 set_enabled(struct cli *c, int on)
 {
-	ews_category cat;
-	ews_status st;
-	int rc = get(c, &cat);
+	int rc = check_kind(c);
 
 	if (rc)
 		return rc;
-	st = ews_site_category_set_enabled(c->site, c->id, on);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_category_set_enabled(c->site, c->id, on));
 }
 
 static int
@@ -196,14 +170,11 @@ run_disable(struct cli *c, const struct cli_args *a)
 static int
 run_delete(struct cli *c, const struct cli_args *a)
 {
-	ews_category cat;
-	ews_status st;
-	int rc = get(c, &cat);
+	int rc = check_kind(c);
 
 	if (rc)
 		return rc;
-	st = ews_site_category_delete(c->site, c->id);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_category_delete(c->site, c->id));
 }
 
 static const struct cli_opt_spec opts[] = {

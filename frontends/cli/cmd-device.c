@@ -6,6 +6,14 @@
 #include "cli.h"
 #include "device.h"
 
+/* Read device c->id. */
+static int
+get(struct cli *c, ews_device *out)
+{
+	ews_device_init(out, EWS_DEVICE_VERSION);
+	return cli_done(ews_site_device_get(c->site, c->id, out));
+}
+
 static int
 run_add(struct cli *c, const struct cli_args *a)
 {
@@ -22,86 +30,62 @@ run_add(struct cli *c, const struct cli_args *a)
 	if (rc)
 		return rc;
 	st = ews_site_device_add(c->site, &dev);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	printf("%lld\n", (long long)dev.id);
-	return CLI_OK;
+	return cli_done_id(st, dev.id);
 }
 
 static int
 run_set(struct cli *c, const struct cli_args *a)
 {
 	ews_device dev;
-	ews_status st;
-	int rc;
+	int rc = get(c, &dev);
 
-	ews_device_init(&dev, EWS_DEVICE_VERSION);
-	st = ews_site_device_get(c->site, c->id, &dev);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	rc = device_apply(c, a, &dev);
-	if (rc)
+	if (rc || (rc = device_apply(c, a, &dev)))
 		return rc;
-	st = ews_site_device_update(c->site, &dev);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_device_update(c->site, &dev));
 }
 
 static void
-json_device(struct cli_json *j, const ews_device *d)
+json_groups(struct cli_json *j, const ews_device *d)
 {
-	const char *supply = ews_supply_name(d->supply);
-
-	cli_json_object_begin(j);
-	cli_json_key(j, "id");
-	cli_json_int(j, d->id);
-	cli_json_key(j, "gateway_id");
-	cli_json_ref(j, d->gateway_id);
-	cli_json_key(j, "model");
-	cli_json_str(j, d->model);
-	cli_json_key(j, "name");
-	cli_json_str(j, d->name);
-	cli_json_key(j, "address");
-	cli_json_int(j, d->address);
-	cli_json_key(j, "ems_interface");
-	cli_json_int(j, d->ems_interface);
-	cli_json_key(j, "position");
-	cli_json_int(j, d->position);
-	cli_json_key(j, "concentrator");
-	cli_json_str(j, d->concentrator);
-	cli_json_key(j, "side");
-	cli_json_int(j, d->side);
-	cli_json_key(j, "phase");
-	cli_json_int(j, d->phase);
-	cli_json_key(j, "supply");
-	cli_json_str(j, supply && *supply ? supply : NULL);
-	cli_json_key(j, "load_id");
-	cli_json_ref(j, d->load_id);
 	cli_json_key(j, "group_ids");
 	cli_json_array_begin(j, 1);
 	for (unsigned int i = 0;
 	     i < d->group_count && i < EWS_DEVICE_GROUPS_MAX; i++)
 		cli_json_int(j, d->group_ids[i]);
 	cli_json_array_end(j);
-	cli_json_key(j, "exclude_totals");
-	cli_json_bool(j, d->exclude_totals);
-	cli_json_key(j, "exclude_alerts");
-	cli_json_bool(j, d->exclude_alerts);
-	cli_json_key(j, "enabled");
-	cli_json_bool(j, d->enabled);
-	cli_json_key(j, "read_code");
-	cli_json_int(j, d->read_code);
-	cli_json_key(j, "reg_address");
-	cli_json_int(j, d->reg_address);
-	cli_json_key(j, "reg_words");
-	cli_json_int(j, d->reg_words);
-	cli_json_key(j, "multiplier");
-	cli_json_double(j, d->multiplier);
-	cli_json_key(j, "reg_type");
-	cli_json_str(j, ews_reg_type_name(d->reg_type));
-	cli_json_key(j, "reg_word_order");
-	cli_json_str(j, ews_word_order_name(d->reg_word_order));
-	cli_json_key(j, "remote_id");
-	cli_json_int(j, d->remote_id);
+}
+
+static void
+json_device(struct cli_json *j, const void *obj)
+{
+	const ews_device *d = obj;
+	const char *supply = ews_supply_name(d->supply);
+
+	cli_json_object_begin(j);
+	cli_json_field_int(j, "id", d->id);
+	cli_json_field_ref(j, "gateway_id", d->gateway_id);
+	cli_json_field_str(j, "model", d->model);
+	cli_json_field_str(j, "name", d->name);
+	cli_json_field_int(j, "address", d->address);
+	cli_json_field_int(j, "ems_interface", d->ems_interface);
+	cli_json_field_int(j, "position", d->position);
+	cli_json_field_str(j, "concentrator", d->concentrator);
+	cli_json_field_int(j, "side", d->side);
+	cli_json_field_int(j, "phase", d->phase);
+	cli_json_field_str(j, "supply", supply && *supply ? supply : NULL);
+	cli_json_field_ref(j, "load_id", d->load_id);
+	json_groups(j, d);
+	cli_json_field_bool(j, "exclude_totals", d->exclude_totals);
+	cli_json_field_bool(j, "exclude_alerts", d->exclude_alerts);
+	cli_json_field_bool(j, "enabled", d->enabled);
+	cli_json_field_int(j, "read_code", d->read_code);
+	cli_json_field_int(j, "reg_address", d->reg_address);
+	cli_json_field_int(j, "reg_words", d->reg_words);
+	cli_json_field_double(j, "multiplier", d->multiplier);
+	cli_json_field_str(j, "reg_type", ews_reg_type_name(d->reg_type));
+	cli_json_field_str(j, "reg_word_order",
+	                   ews_word_order_name(d->reg_word_order));
+	cli_json_field_int(j, "remote_id", d->remote_id);
 	cli_json_object_end(j);
 }
 
@@ -129,15 +113,6 @@ rec_groups(struct cli_rec *r, const ews_device *d)
 	cli_rec_str(r, "group_ids", buf);
 }
 
-static void
-rec_uint(struct cli_rec *r, const char *key, unsigned int v)
-{
-	if (v)
-		cli_rec_add(r, key, "%u", v);
-	else
-		cli_rec_add(r, key, "-");
-}
-
 /* The fields of a device; `brief` for a row of `device list`. */
 static void
 rec_device(struct cli_rec *r, const ews_device *d, int brief)
@@ -145,8 +120,8 @@ rec_device(struct cli_rec *r, const ews_device *d, int brief)
 	cli_rec_add(r, "id", "%lld", (long long)d->id);
 	cli_rec_ref(r, "gateway_id", d->gateway_id);
 	rec_address(r, d);
-	rec_uint(r, "position", d->position);
-	rec_uint(r, "side", d->side);
+	cli_rec_uint(r, "position", d->position);
+	cli_rec_uint(r, "side", d->side);
 	if (!brief) {
 		cli_rec_str(r, "concentrator", d->concentrator);
 		if (d->phase)
@@ -162,16 +137,35 @@ rec_device(struct cli_rec *r, const ews_device *d, int brief)
 	cli_rec_str(r, "enabled", cli_on_off(d->enabled));
 	if (brief)
 		return;
-	cli_rec_str(r, "exclude_totals", d->exclude_totals ? "yes" : "no");
-	cli_rec_str(r, "exclude_alerts", d->exclude_alerts ? "yes" : "no");
-	rec_uint(r, "read_code", d->read_code);
+	cli_rec_str(r, "exclude_totals", cli_yes_no(d->exclude_totals));
+	cli_rec_str(r, "exclude_alerts", cli_yes_no(d->exclude_alerts));
+	cli_rec_uint(r, "read_code", d->read_code);
 	cli_rec_add(r, "reg_address", "0x%04X", d->reg_address);
-	rec_uint(r, "reg_words", d->reg_words);
+	cli_rec_uint(r, "reg_words", d->reg_words);
 	cli_rec_add(r, "multiplier", "%.10g", d->multiplier);
 	cli_rec_str(r, "reg_type", ews_reg_type_name(d->reg_type));
 	cli_rec_str(r, "reg_word_order",
 	            ews_word_order_name(d->reg_word_order));
-	rec_uint(r, "remote_id", d->remote_id);
+	cli_rec_uint(r, "remote_id", d->remote_id);
+}
+
+/* A row of `device list`, and all of `device show`. */
+static void
+rec_device_row(struct cli_rec *r, const void *obj)
+{
+	rec_device(r, obj, 1);
+}
+
+static void
+rec_device_all(struct cli_rec *r, const void *obj)
+{
+	rec_device(r, obj, 0);
+}
+
+static const void *
+device_at(const ews_list *list, size_t i)
+{
+	return ews_list_device(list, i);
 }
 
 static int
@@ -179,9 +173,6 @@ run_list(struct cli *c, const struct cli_args *a)
 {
 	int64_t gateway_id = 0;
 	ews_list *list = NULL;
-	struct cli_table *t = NULL;
-	struct cli_rec r = { 0 };
-	struct cli_json j;
 	ews_status st;
 
 	for (size_t i = 0; i < a->n_opt; i++) {
@@ -193,22 +184,7 @@ run_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_device_list(c->site, gateway_id, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_json_init(&j, stdout);
-	if (a->json)
-		cli_json_array_begin(&j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++) {
-		if (a->json) {
-			json_device(&j, ews_list_device(list, i));
-			continue;
-		}
-		rec_device(&r, ews_list_device(list, i), 1);
-		cli_table_rec(&t, &r);
-	}
-	if (a->json) {
-		cli_json_array_end(&j);
-		cli_json_finish(&j);
-	}
-	cli_table_done(t, stdout);
+	cli_print_list(a, list, device_at, json_device, rec_device_row);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -217,51 +193,30 @@ static int
 run_show(struct cli *c, const struct cli_args *a)
 {
 	ews_device dev;
-	ews_status st;
-	struct cli_json j;
-	struct cli_rec r = { 0 };
+	int rc = get(c, &dev);
 
-	ews_device_init(&dev, EWS_DEVICE_VERSION);
-	st = ews_site_device_get(c->site, c->id, &dev);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	if (a->json) {
-		cli_json_init(&j, stdout);
-		json_device(&j, &dev);
-		cli_json_finish(&j);
-		return CLI_OK;
-	}
-	rec_device(&r, &dev, 0);
-	cli_rec_print(&r, stdout);
+	if (rc)
+		return rc;
+	cli_print_one(a, &dev, json_device, rec_device_all);
 	return CLI_OK;
-}
-
-static int
-set_enabled(struct cli *c, int on)
-{
-	ews_status st = ews_site_device_set_enabled(c->site, c->id, on);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
 }
 
 static int
 run_on(struct cli *c, const struct cli_args *a)
 {
-	return set_enabled(c, 1);
+	return cli_done(ews_site_device_set_enabled(c->site, c->id, 1));
 }
 
 static int
 run_off(struct cli *c, const struct cli_args *a)
 {
-	return set_enabled(c, 0);
+	return cli_done(ews_site_device_set_enabled(c->site, c->id, 0));
 }
 
 static int
 run_delete(struct cli *c, const struct cli_args *a)
 {
-	ews_status st = ews_site_device_delete(c->site, c->id);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_device_delete(c->site, c->id));
 }
 
 static const struct cli_opt_spec label_opts[] = {
@@ -283,14 +238,10 @@ print_label(const struct cli_args *a, int64_t id, ews_io_kind kind,
 	}
 	cli_json_init(&j, stdout);
 	cli_json_object_begin(&j);
-	cli_json_key(&j, "device_id");
-	cli_json_int(&j, id);
-	cli_json_key(&j, "kind");
-	cli_json_str(&j, ews_io_kind_name(kind));
-	cli_json_key(&j, "number");
-	cli_json_int(&j, number);
-	cli_json_key(&j, "label");
-	cli_json_str(&j, label);
+	cli_json_field_int(&j, "device_id", id);
+	cli_json_field_str(&j, "kind", ews_io_kind_name(kind));
+	cli_json_field_int(&j, "number", number);
+	cli_json_field_str(&j, "label", label);
 	cli_json_object_end(&j);
 	cli_json_finish(&j);
 }
@@ -324,7 +275,7 @@ run_label(struct cli *c, const struct cli_args *a)
 	if (text) {
 		st = ews_site_device_label_set(c->site, c->id, kind, number,
 		                               text);
-		return st == EWS_OK ? CLI_OK : cli_fail(st);
+		return cli_done(st);
 	}
 	st = ews_site_device_label_get(c->site, c->id, kind, number, &label);
 	if (st != EWS_OK)

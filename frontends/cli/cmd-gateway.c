@@ -43,6 +43,14 @@ apply_all(struct cli *c, const struct cli_args *a, ews_gateway *gw)
 	return CLI_OK;
 }
 
+/* Read gateway c->id. */
+static int
+get(struct cli *c, ews_gateway *out)
+{
+	ews_gateway_init(out, EWS_GATEWAY_VERSION);
+	return cli_done(ews_site_gateway_get(c->site, c->id, out));
+}
+
 static int
 run_add(struct cli *c, const struct cli_args *a)
 {
@@ -59,58 +67,43 @@ run_add(struct cli *c, const struct cli_args *a)
 	if (rc)
 		return rc;
 	st = ews_site_gateway_add(c->site, &gw);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	printf("%lld\n", (long long)gw.id);
-	return CLI_OK;
+	return cli_done_id(st, gw.id);
 }
 
 static int
 run_set(struct cli *c, const struct cli_args *a)
 {
 	ews_gateway gw;
-	ews_status st;
-	int rc;
+	int rc = get(c, &gw);
 
-	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
-	st = ews_site_gateway_get(c->site, c->id, &gw);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	rc = apply_all(c, a, &gw);
-	if (rc)
+	if (rc || (rc = apply_all(c, a, &gw)))
 		return rc;
-	st = ews_site_gateway_update(c->site, &gw);
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_gateway_update(c->site, &gw));
 }
 
 static void
-json_gateway(struct cli_json *j, const ews_gateway *gw)
+json_gateway(struct cli_json *j, const void *obj)
 {
+	const ews_gateway *gw = obj;
+
 	cli_json_object_begin(j);
-	cli_json_key(j, "id");
-	cli_json_int(j, gw->id);
-	cli_json_key(j, "kind");
-	cli_json_str(j, ews_gateway_kind_name(gw->kind));
-	cli_json_key(j, "name");
-	cli_json_str(j, gw->name);
-	cli_json_key(j, "ip");
-	cli_json_str(j, gw->ip);
-	cli_json_key(j, "port");
-	cli_json_int(j, gw->port);
-	cli_json_key(j, "description");
-	cli_json_str(j, gw->description);
-	cli_json_key(j, "board_id");
-	cli_json_ref(j, gw->board_id);
-	cli_json_key(j, "eq_device_id");
-	cli_json_ref(j, gw->eq_device_id);
-	cli_json_key(j, "enabled");
-	cli_json_bool(j, gw->enabled);
+	cli_json_field_int(j, "id", gw->id);
+	cli_json_field_str(j, "kind", ews_gateway_kind_name(gw->kind));
+	cli_json_field_str(j, "name", gw->name);
+	cli_json_field_str(j, "ip", gw->ip);
+	cli_json_field_int(j, "port", gw->port);
+	cli_json_field_str(j, "description", gw->description);
+	cli_json_field_ref(j, "board_id", gw->board_id);
+	cli_json_field_ref(j, "eq_device_id", gw->eq_device_id);
+	cli_json_field_bool(j, "enabled", gw->enabled);
 	cli_json_object_end(j);
 }
 
 static void
-rec_gateway(struct cli_rec *r, const ews_gateway *gw)
+rec_gateway(struct cli_rec *r, const void *obj)
 {
+	const ews_gateway *gw = obj;
+
 	cli_rec_add(r, "id", "%lld", (long long)gw->id);
 	cli_rec_str(r, "kind", ews_gateway_kind_name(gw->kind));
 	cli_rec_str(r, "name", gw->name);
@@ -122,35 +115,21 @@ rec_gateway(struct cli_rec *r, const ews_gateway *gw)
 	cli_rec_str(r, "description", gw->description);
 }
 
+static const void *
+gateway_at(const ews_list *list, size_t i)
+{
+	return ews_list_gateway(list, i);
+}
+
 static int
 run_list(struct cli *c, const struct cli_args *a)
 {
 	ews_list *list = NULL;
 	ews_status st = ews_site_gateway_list(c->site, &list);
-	struct cli_table *t = NULL;
-	struct cli_rec r = { 0 };
-	struct cli_json j;
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_json_init(&j, stdout);
-	if (a->json)
-		cli_json_array_begin(&j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++) {
-		const ews_gateway *gw = ews_list_gateway(list, i);
-
-		if (a->json) {
-			json_gateway(&j, gw);
-			continue;
-		}
-		rec_gateway(&r, gw);
-		cli_table_rec(&t, &r);
-	}
-	if (a->json) {
-		cli_json_array_end(&j);
-		cli_json_finish(&j);
-	}
-	cli_table_done(t, stdout);
+	cli_print_list(a, list, gateway_at, json_gateway, rec_gateway);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -159,51 +138,30 @@ static int
 run_show(struct cli *c, const struct cli_args *a)
 {
 	ews_gateway gw;
-	ews_status st;
-	struct cli_json j;
-	struct cli_rec r = { 0 };
+	int rc = get(c, &gw);
 
-	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
-	st = ews_site_gateway_get(c->site, c->id, &gw);
-	if (st != EWS_OK)
-		return cli_fail(st);
-	if (a->json) {
-		cli_json_init(&j, stdout);
-		json_gateway(&j, &gw);
-		cli_json_finish(&j);
-		return CLI_OK;
-	}
-	rec_gateway(&r, &gw);
-	cli_rec_print(&r, stdout);
+	if (rc)
+		return rc;
+	cli_print_one(a, &gw, json_gateway, rec_gateway);
 	return CLI_OK;
-}
-
-static int
-set_enabled(struct cli *c, int on)
-{
-	ews_status st = ews_site_gateway_set_enabled(c->site, c->id, on);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
 }
 
 static int
 run_on(struct cli *c, const struct cli_args *a)
 {
-	return set_enabled(c, 1);
+	return cli_done(ews_site_gateway_set_enabled(c->site, c->id, 1));
 }
 
 static int
 run_off(struct cli *c, const struct cli_args *a)
 {
-	return set_enabled(c, 0);
+	return cli_done(ews_site_gateway_set_enabled(c->site, c->id, 0));
 }
 
 static int
 run_delete(struct cli *c, const struct cli_args *a)
 {
-	ews_status st = ews_site_gateway_delete(c->site, c->id);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_gateway_delete(c->site, c->id));
 }
 
 static const struct cli_opt_spec add_opts[] = {

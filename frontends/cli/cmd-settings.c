@@ -53,9 +53,7 @@ const struct cli_noun cli_noun_init = {
 static int
 get_setting(struct cli *c, const char *name, char **out)
 {
-	ews_status st = ews_site_setting_get(c->site, name, out);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_setting_get(c->site, name, out));
 }
 
 static int
@@ -70,8 +68,7 @@ show_one(struct cli *c, const char *name, int json)
 	if (json) {
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
-		cli_json_key(&j, name);
-		cli_json_str(&j, value);
+		cli_json_field_str(&j, name, value);
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 	} else {
@@ -100,8 +97,7 @@ show_all(struct cli *c, int json)
 		if (rc)
 			break;
 		if (json) {
-			cli_json_key(&j, name);
-			cli_json_str(&j, value);
+			cli_json_field_str(&j, name, value);
 		} else {
 			cli_table_cell(t, "%s", name);
 			cli_table_cell(t, "%s", value);
@@ -129,9 +125,7 @@ run_show(struct cli *c, const struct cli_args *a)
 static int
 run_set(struct cli *c, const struct cli_args *a)
 {
-	ews_status st = ews_site_setting_set(c->site, a->pos[0], a->pos[1]);
-
-	return st == EWS_OK ? CLI_OK : cli_fail(st);
+	return cli_done(ews_site_setting_set(c->site, a->pos[0], a->pos[1]));
 }
 
 static const struct cli_verb settings_verbs[] = {

@@ -29,8 +29,7 @@ parse_phase(const struct cli *c, const struct cli_opt *o, unsigned int *out)
 	}
 	if (cli_parse_uint(o->value, out) == 0)
 		return CLI_OK;
-	return cli_usage(c, "--phase: '%s' is not L1, L2, L3 or none",
-	                 o->value);
+	return cli_opt_bad(c, o, "L1, L2, L3 or none");
 }
 
 static int
@@ -43,10 +42,7 @@ parse_supply(const struct cli *c, const struct cli_opt *o, ews_supply *out)
 	else if (strcmp(o->value, "none") == 0)
 		*out = EWS_SUPPLY_NONE;
 	else
-		return cli_usage(c,
-		                 "--supply: '%s' is not upstream, "
-		                 "downstream or none",
-		                 o->value);
+		return cli_opt_bad(c, o, "upstream, downstream or none");
 	return CLI_OK;
 }
 
@@ -55,20 +51,18 @@ parse_type(const struct cli *c, const struct cli_opt *o, ews_reg_type *out)
 {
 	if (ews_reg_type_from_name(o->value, out) == EWS_OK)
 		return CLI_OK;
-	return cli_usage(c,
-	                 "--type: '%s' is not a register type (u16, s16, "
-	                 "u32, s32, u64, s64, f32, f64)",
-	                 o->value);
+	return cli_opt_bad(c, o,
+	                   "a register type (u16, s16, u32, s32, u64, s64, "
+	                   "f32, f64)");
 }
 
 static int
 parse_word_order(const struct cli *c, const struct cli_opt *o,
                  ews_word_order *out)
 {
-	if (ews_word_order_from_name(o->value, out) != EWS_OK)
-		return cli_usage(c, "--word-order: '%s' is not be or lsw",
-		                 o->value);
-	return CLI_OK;
+	if (ews_word_order_from_name(o->value, out) == EWS_OK)
+		return CLI_OK;
+	return cli_opt_bad(c, o, "be or lsw");
 }
 
 static int
@@ -77,10 +71,8 @@ parse_address(const struct cli *c, const struct cli_opt *o, ews_device *dev)
 	if (cli_parse_address(o->value, &dev->address, &dev->ems_interface) ==
 	    0)
 		return CLI_OK;
-	return cli_usage(c,
-	                 "--address: '%s' is not an address (A, or A-I "
-	                 "for EMS remote addressing)",
-	                 o->value);
+	return cli_opt_bad(c, o,
+	                   "an address (A, or A-I for EMS remote addressing)");
 }
 
 static int
@@ -88,10 +80,7 @@ parse_register(const struct cli *c, const struct cli_opt *o, unsigned int *out)
 {
 	if (cli_parse_reg(o->value, out) == 0)
 		return CLI_OK;
-	return cli_usage(c,
-	                 "--register: '%s' is not a register address "
-	                 "(0xHHHH or decimal)",
-	                 o->value);
+	return cli_opt_bad(c, o, "a register address (0xHHHH or decimal)");
 }
 
 /* Options that set a plain field. */

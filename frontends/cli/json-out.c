@@ -224,6 +224,41 @@ cli_json_ref(struct cli_json *j, int64_t id)
 }
 
 void
+cli_json_field_str(struct cli_json *j, const char *key, const char *s)
+{
+	cli_json_key(j, key);
+	cli_json_str(j, s);
+}
+
+void
+cli_json_field_int(struct cli_json *j, const char *key, int64_t v)
+{
+	cli_json_key(j, key);
+	cli_json_int(j, v);
+}
+
+void
+cli_json_field_double(struct cli_json *j, const char *key, double v)
+{
+	cli_json_key(j, key);
+	cli_json_double(j, v);
+}
+
+void
+cli_json_field_bool(struct cli_json *j, const char *key, int v)
+{
+	cli_json_key(j, key);
+	cli_json_bool(j, v);
+}
+
+void
+cli_json_field_ref(struct cli_json *j, const char *key, int64_t id)
+{
+	cli_json_key(j, key);
+	cli_json_ref(j, id);
+}
+
+void
 cli_json_finish(struct cli_json *j)
 {
 	fputc('\n', j->f);

@@ -68,16 +68,23 @@ hint(const struct cli *c)
 	fputs(" --help'.\n", stderr);
 }
 
+/* "ews: <message>" on stderr. */
+static void __attribute__((format(printf, 1, 0)))
+say(const char *fmt, va_list ap)
+{
+	fputs("ews: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int
 cli_usage(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ews: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	hint(c);
 	return CLI_USAGE;
 }
@@ -87,11 +94,9 @@ cli_refuse(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ews: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_REFUSED;
 }
 
@@ -117,6 +122,21 @@ cli_fail(ews_status st)
 	default:
 		return CLI_IO;
 	}
+}
+
+int
+cli_done(ews_status st)
+{
+	return st == EWS_OK ? CLI_OK : cli_fail(st);
+}
+
+int
+cli_done_id(ews_status st, int64_t id)
+{
+	if (st != EWS_OK)
+		return cli_fail(st);
+	printf("%lld\n", (long long)id);
+	return CLI_OK;
 }
 
 /* Open c->site_dir; with `create`, make a new site (refused if one is). */

@@ -160,6 +160,15 @@ cli_rec_ref(struct cli_rec *r, const char *key, int64_t id)
 }
 
 void
+cli_rec_uint(struct cli_rec *r, const char *key, unsigned int v)
+{
+	if (v)
+		cli_rec_add(r, key, "%u", v);
+	else
+		cli_rec_add(r, key, "-");
+}
+
+void
 cli_rec_clear(struct cli_rec *r)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -221,4 +230,10 @@ const char *
 cli_on_off(int enabled)
 {
 	return enabled ? "on" : "off";
+}
+
+const char *
+cli_yes_no(int v)
+{
+	return v ? "yes" : "no";
 }

@@ -1,0 +1,70 @@
+/*
+ * The output of the list and show verbs: with --json a JSON array of
+ * objects or one object, else a table with a row an object or the
+ * "key  value" lines of one. The caller gives the pair of functions that
+ * write one object each way.
+ */
+#include "cli.h"
+
+void
+cli_list_begin(struct cli_list *l, const struct cli_args *a)
+{
+	l->json = a->json;
+	l->table = NULL;
+	l->rec.n = 0;
+	cli_json_init(&l->j, stdout);
+	if (l->json)
+		cli_json_array_begin(&l->j, 0);
+}
+
+void
+cli_list_add(struct cli_list *l, const void *obj, cli_json_fn *json,
+             cli_rec_fn *rec)
+{
+	if (l->json) {
+		json(&l->j, obj);
+		return;
+	}
+	rec(&l->rec, obj);
+	cli_table_rec(&l->table, &l->rec);
+}
+
+void
+cli_list_end(struct cli_list *l)
+{
+	if (l->json) {
+		cli_json_array_end(&l->j);
+		cli_json_finish(&l->j);
+	}
+	cli_table_done(l->table, stdout);
+}
+
+void
+cli_print_list(const struct cli_args *a, const ews_list *list,
+               const void *(*at)(const ews_list *, size_t), cli_json_fn *json,
+               cli_rec_fn *rec)
+{
+	struct cli_list l;
+
+	cli_list_begin(&l, a);
+	for (size_t i = 0; i < ews_list_len(list); i++)
+		cli_list_add(&l, at(list, i), json, rec);
+	cli_list_end(&l);
+}
+
+void
+cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
+              cli_rec_fn *rec)
+{
+	struct cli_rec r = { 0 };
+	struct cli_json j;
+
+	if (a->json) {
+		cli_json_init(&j, stdout);
+		json(&j, obj);
+		cli_json_finish(&j);
+		return;
+	}
+	rec(&r, obj);
+	cli_rec_print(&r, stdout);
+}
