@@ -104,6 +104,7 @@ ews_setting_name(size_t i)
 	return i < SETTING_COUNT ? settings[i].name : NULL;
 }
 
+/* The setting called `name`, or NULL with EWS_ENOTFOUND recorded. */
 static const struct setting *
 find(const char *name)
 {
@@ -112,6 +113,8 @@ find(const char *name)
 	for (i = 0; name && i < SETTING_COUNT; i++)
 		if (strcmp(settings[i].name, name) == 0)
 			return &settings[i];
+	ews__fail_field(EWS_ENOTFOUND, "setting", "'%.*s' is not a setting",
+	                EWS_NAME_MAX, name ? name : "");
 	return NULL;
 }
 
@@ -201,9 +204,7 @@ ews_site_setting_get(ews_site *site, const char *name, char **out)
 
 	*out = NULL;
 	if (!s)
-		return ews__fail_field(EWS_ENOTFOUND, "setting",
-		                       "'%.*s' is not a setting", EWS_NAME_MAX,
-		                       name ? name : "");
+		return EWS_ENOTFOUND;
 	st = read_value(site, name, out);
 	if (st == EWS_ENOTFOUND) /* added by a later version: its default */
 		return (*out = ews__strdup(s->default_value)) ? EWS_OK
@@ -218,9 +219,7 @@ ews_site_setting_set(ews_site *site, const char *name, const char *value)
 	ews_status st;
 
 	if (!s)
-		return ews__fail_field(EWS_ENOTFOUND, "setting",
-		                       "'%.*s' is not a setting", EWS_NAME_MAX,
-		                       name ? name : "");
+		return EWS_ENOTFOUND;
 	if (!value)
 		return ews__fail_field(EWS_EINVAL, name, "a value is required");
 	if ((st = check_value(s, value)) != EWS_OK)

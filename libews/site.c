@@ -186,23 +186,25 @@ bind_all(ews_site *site, sqlite3_stmt *st, const char *types, va_list ap)
 	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
 }
 
-ews_status
-ews__site_exec(ews_site *site, const char *sql, const char *types, ...)
+/* Prepare, bind and step once; with `out`, the first column of the row
+ * goes there and no row is EWS_ENOTFOUND (left for the caller to word). */
+static ews_status
+step_once(ews_site *site, int64_t *out, const char *sql, const char *types,
+          va_list ap)
 {
 	sqlite3_stmt *st;
 	ews_status s;
-	va_list ap;
 	int rc;
 
-	s = ews__site_prepare(site, sql, &st);
-	if (s != EWS_OK)
+	if ((s = ews__site_prepare(site, sql, &st)) != EWS_OK)
 		return s;
-	va_start(ap, types);
-	s = bind_all(site, st, types, ap);
-	va_end(ap);
-	if (s == EWS_OK) {
+	if ((s = bind_all(site, st, types, ap)) == EWS_OK) {
 		rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		if (rc == SQLITE_ROW && out)
+			*out = sqlite3_column_int64(st, 0);
+		else if (rc == SQLITE_DONE && out)
+			s = EWS_ENOTFOUND;
+		else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			s = ews__site_db_fail(site, rc);
 	}
 	sqlite3_finalize(st);
@@ -210,31 +212,28 @@ ews__site_exec(ews_site *site, const char *sql, const char *types, ...)
 }
 
 ews_status
+ews__site_exec(ews_site *site, const char *sql, const char *types, ...)
+{
+	ews_status s;
+	va_list ap;
+
+	va_start(ap, types);
+	s = step_once(site, NULL, sql, types, ap);
+	va_end(ap);
+	return s;
+}
+
+ews_status
 ews__site_scalar(ews_site *site, int64_t *out, const char *sql,
                  const char *types, ...)
 {
-	sqlite3_stmt *st;
 	ews_status s;
 	va_list ap;
-	int rc;
 
 	*out = 0;
-	s = ews__site_prepare(site, sql, &st);
-	if (s != EWS_OK)
-		return s;
 	va_start(ap, types);
-	s = bind_all(site, st, types, ap);
+	s = step_once(site, out, sql, types, ap);
 	va_end(ap);
-	if (s == EWS_OK) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*out = sqlite3_column_int64(st, 0);
-		else if (rc == SQLITE_DONE)
-			s = EWS_ENOTFOUND; /* the caller words the error */
-		else
-			s = ews__site_db_fail(site, rc);
-	}
-	sqlite3_finalize(st);
 	return s;
 }
 
