@@ -64,7 +64,8 @@ void ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 enum ews__list_kind {
 	EWS__LIST_GATEWAY = 1,
 	EWS__LIST_DEVICE = 2,
-	EWS__LIST_CATEGORY = 3
+	EWS__LIST_CATEGORY = 3,
+	EWS__LIST_READING = 4
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);

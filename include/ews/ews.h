@@ -12,5 +12,6 @@
 #include <ews/quantity.h>
 #include <ews/catalog.h>
 #include <ews/site.h>
+#include <ews/acq.h>
 
 #endif /* EWS_EWS_H */

@@ -1,0 +1,485 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <modbus.h>
+
+#include <ews/acq.h>
+
+#include "acq-private.h"
+#include "error-private.h"
+#include "site-private.h"
+
+/*
+ * The only file that talks libmodbus (STYLE.md §11): gateways become
+ * modbus_t contexts, libmodbus errno values become ews_status and outcomes.
+ */
+
+enum {
+	TCP_TIMEOUT_MS = 1000, /* a LAN gateway answers well within this */
+	MERGE_GAP = 16,        /* registers of a hole worth reading across */
+	UNIT_OF_EMS = 10       /* slave = 10 × interface + device (EMS CX³) */
+};
+
+struct link {
+	modbus_t *mb;
+	unsigned int timeout_ms;
+};
+
+const char *
+ews_outcome_name(ews_outcome outcome)
+{
+	switch (outcome) {
+	case EWS_OUTCOME_OK:
+		return "ok";
+	case EWS_OUTCOME_TIMEOUT:
+		return "timeout";
+	case EWS_OUTCOME_EXCEPTION:
+		return "exception";
+	case EWS_OUTCOME_REFUSED:
+		return "refused";
+	case EWS_OUTCOME_NOMAP:
+		return "no_map";
+	case EWS_OUTCOME_IO:
+		return "io";
+	case EWS_OUTCOME_OFF:
+		return "off";
+	}
+	return NULL;
+}
+
+static int64_t
+monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static unsigned int
+setting_uint(ews_site *site, const char *name, unsigned int fallback)
+{
+	char *text = NULL;
+	unsigned int v = fallback;
+
+	if (ews_site_setting_get(site, name, &text) == EWS_OK)
+		v = (unsigned int)strtoul(text, NULL, 10);
+	ews_free(text);
+	return v;
+}
+
+/* The Local gateway is the host's RS485 port (ACQ-1, §7.8 defaults). */
+static modbus_t *
+new_rtu(ews_site *site, unsigned int *timeout_ms)
+{
+	char *port = NULL, *parity = NULL;
+	modbus_t *mb = NULL;
+
+	if (ews_site_setting_get(site, "rs485_port", &port) == EWS_OK &&
+	    ews_site_setting_get(site, "rs485_parity", &parity) == EWS_OK)
+		mb = modbus_new_rtu(
+		        port, (int)setting_uint(site, "rs485_baud", 19200),
+		        parity[0] == 'e'   ? 'E'
+		        : parity[0] == 'o' ? 'O'
+		                           : 'N',
+		        8, (int)setting_uint(site, "rs485_stop_bits", 1));
+	*timeout_ms = setting_uint(site, "rs485_timeout_ms", 300);
+	ews_free(port);
+	ews_free(parity);
+	return mb;
+}
+
+static ews_status
+link_open(ews_site *site, const ews_gateway *gw, struct link *link)
+{
+	char port[8];
+
+	memset(link, 0, sizeof(*link));
+	link->timeout_ms = TCP_TIMEOUT_MS;
+	if (gw->kind == EWS_GATEWAY_LOCAL) {
+		link->mb = new_rtu(site, &link->timeout_ms);
+	} else {
+		snprintf(port, sizeof(port), "%u", gw->port);
+		link->mb = modbus_new_tcp_pi(gw->ip, port);
+	}
+	if (!link->mb)
+		return ews__fail(EWS_EIO, "gateway '%s': %s", gw->name,
+		                 modbus_strerror(errno));
+	modbus_set_response_timeout(link->mb, link->timeout_ms / 1000,
+	                            (link->timeout_ms % 1000) * 1000);
+	return EWS_OK;
+}
+
+static void
+link_close(struct link *link)
+{
+	if (link->mb) {
+		modbus_close(link->mb);
+		modbus_free(link->mb);
+	}
+	link->mb = NULL;
+}
+
+/* Map a libmodbus failure (errno) to an outcome, a status and a message. */
+static ews_status
+io_failure(int e, const struct link *link, ews_test_result *res)
+{
+	ews_status st = EWS_EIO;
+
+	if (e > MODBUS_ENOBASE && e < MODBUS_ENOBASE + 64) {
+		res->outcome = EWS_OUTCOME_EXCEPTION;
+		res->exception_code = (unsigned int)(e - MODBUS_ENOBASE);
+	} else if (e == ETIMEDOUT) {
+		res->outcome = EWS_OUTCOME_TIMEOUT;
+		st = EWS_ETIMEDOUT;
+	} else if (e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH) {
+		res->outcome = EWS_OUTCOME_REFUSED;
+	} else {
+		res->outcome = EWS_OUTCOME_IO;
+	}
+	if (res->outcome == EWS_OUTCOME_TIMEOUT)
+		snprintf(res->message, sizeof(res->message),
+		         "timeout after %u ms", link->timeout_ms);
+	else
+		snprintf(res->message, sizeof(res->message), "%s",
+		         modbus_strerror(e));
+	return st;
+}
+
+static ews_status
+link_connect(struct link *link, ews_test_result *res)
+{
+	if (modbus_connect(link->mb) == 0)
+		return EWS_OK;
+	return io_failure(errno, link, res);
+}
+
+/* One request; the answer lands in `data` (bits one per word). */
+static ews_status
+link_read(struct link *link, unsigned int unit, const struct ews__request *q,
+          uint16_t *data, ews_test_result *res)
+{
+	uint8_t bits[EWS__MAX_READ_BITS];
+	int64_t start = monotonic_us();
+	int n = -1, i;
+
+	modbus_set_slave(link->mb, (int)unit);
+	if (q->function == 1)
+		n = modbus_read_bits(link->mb, (int)q->address, (int)q->count,
+		                     bits);
+	else if (q->function == 2)
+		n = modbus_read_input_bits(link->mb, (int)q->address,
+		                           (int)q->count, bits);
+	else if (q->function == 3)
+		n = modbus_read_registers(link->mb, (int)q->address,
+		                          (int)q->count, data);
+	else if (q->function == 4)
+		n = modbus_read_input_registers(link->mb, (int)q->address,
+		                                (int)q->count, data);
+	if (n < 0)
+		return io_failure(errno, link, res);
+	for (i = 0; q->function <= 2 && i < n; i++)
+		data[i] = bits[i];
+	res->outcome = EWS_OUTCOME_OK;
+	res->round_trip_us = (unsigned int)(monotonic_us() - start);
+	return EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* What a device is read with                                          */
+
+struct device_regs {
+	ews_register generic; /* a Generic Modbus meter's own register */
+	const ews_register *one[1];
+	const ews_register **regs;
+	size_t n;
+};
+
+static ews_status
+device_regs(ews_site *site, const ews_device *dev, struct device_regs *out)
+{
+	const ews_model *m;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (ews_catalog_find(site->catalog, dev->model, &m) != EWS_OK)
+		return ews__fail_field(EWS_ENOMAP, "model",
+		                       "register map unknown for %s: the model "
+		                       "is no longer in the catalogue",
+		                       dev->model);
+	if (m->caps & EWS_CAP_GENERIC) {
+		/* CAT-3: positive active energy, raw × multiplier = kWh. */
+		ews_register *g = &out->generic;
+
+		g->quantity = EWS_Q_ACTIVE_ENERGY_IMPORT;
+		g->function = dev->read_code;
+		g->address = dev->reg_address;
+		g->words = dev->reg_words;
+		g->type = dev->reg_type;
+		g->word_order = dev->reg_word_order;
+		g->scale = dev->multiplier;
+		g->unit = "kWh";
+		g->factor = dev->multiplier * 1000.0;
+		out->one[0] = g;
+		out->regs = out->one;
+		out->n = 1;
+		return EWS_OK;
+	}
+	if (!m->has_map || m->register_count == 0)
+		return ews__fail(EWS_ENOMAP, "register map unknown for %s",
+		                 m->name);
+	out->regs = ews__calloc(m->register_count, sizeof(*out->regs));
+	if (!out->regs)
+		return EWS_ENOMEM;
+	for (i = 0; i < m->register_count; i++)
+		out->regs[i] = ews_model_register(m, i);
+	out->n = m->register_count;
+	return EWS_OK;
+}
+
+static void
+device_regs_free(struct device_regs *r)
+{
+	if (r->regs != r->one)
+		free(r->regs);
+	r->regs = NULL;
+}
+
+static unsigned int
+unit_of(const ews_device *dev)
+{
+	return dev->ems_interface
+	               ? UNIT_OF_EMS * dev->ems_interface + dev->address
+	               : dev->address;
+}
+
+/* The device and its gateway, refusing OFF ones with EWS_EDENIED. */
+static ews_status
+load_target(ews_site *site, int64_t id, ews_device *dev, ews_gateway *gw)
+{
+	ews_status st;
+
+	dev->version = EWS_DEVICE_VERSION;
+	gw->version = EWS_GATEWAY_VERSION;
+	if ((st = ews_site_device_get(site, id, dev)) != EWS_OK ||
+	    (st = ews_site_gateway_get(site, dev->gateway_id, gw)) != EWS_OK)
+		return st;
+	if (!gw->enabled)
+		return ews__fail_field(EWS_EDENIED, "gateway", "'%s' is OFF",
+		                       gw->name);
+	if (!dev->enabled)
+		return ews__fail_field(EWS_EDENIED, "device", "'%s' is OFF",
+		                       dev->name);
+	return EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+
+static ews_status
+add_readings(const struct ews__request *q, const struct ews__plan *plan,
+             const uint16_t *data, const ews_device *dev, int64_t now_ms,
+             ews_list *list)
+{
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = q->first; st == EWS_OK && i < q->first + q->n; i++) {
+		const ews_register *r = plan->regs[i];
+		ews_reading rd = { dev->id, r->quantity, r->order, now_ms, 0 };
+
+		/* A value that does not decode (NaN, unknown state code) is
+		 * left out, never stored as 0. */
+		if (ews_register_decode(r, ews__plan_words(q, r, data),
+		                        r->function <= 2 ? 1 : r->words,
+		                        &rd.value) == EWS_OK)
+			st = ews__list_push(list, &rd);
+	}
+	ews_error_clear();
+	return st;
+}
+
+static ews_status read_plan(struct link *link, const ews_device *dev,
+                            const struct ews__plan *plan, int64_t now_ms,
+                            ews_list *list, int merged);
+
+/* A merged request refused as a whole is retried register by register, so
+ * one hole in a device's map costs only the quantities inside it. */
+static ews_status
+read_unmerged(struct link *link, const ews_device *dev,
+              const struct ews__plan *plan, const struct ews__request *q,
+              int64_t now_ms, ews_list *list)
+{
+	struct ews__plan sub;
+	ews_status st;
+
+	st = ews__plan_build(plan->regs + q->first, q->n, 0, 0, &sub);
+	if (st == EWS_OK)
+		st = read_plan(link, dev, &sub, now_ms, list, 0);
+	ews__plan_free(&sub);
+	return st;
+}
+
+static ews_status
+read_plan(struct link *link, const ews_device *dev,
+          const struct ews__plan *plan, int64_t now_ms, ews_list *list,
+          int merged)
+{
+	uint16_t data[EWS__MAX_READ_BITS];
+	ews_test_result res;
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = 0; st == EWS_OK && i < plan->n_requests; i++) {
+		const struct ews__request *q = &plan->requests[i];
+
+		memset(&res, 0, sizeof(res));
+		st = link_read(link, unit_of(dev), q, data, &res);
+		if (st == EWS_OK)
+			st = add_readings(q, plan, data, dev, now_ms, list);
+		else if (res.outcome == EWS_OUTCOME_EXCEPTION)
+			st = merged && q->n > 1 ? read_unmerged(link, dev, plan,
+			                                        q, now_ms, list)
+			                        : EWS_OK;
+		else
+			return ews__fail(st, "device '%s' at %u: %s", dev->name,
+			                 unit_of(dev), res.message);
+	}
+	return st;
+}
+
+ews_status
+ews_site_device_read(ews_site *site, int64_t id, int64_t now_ms, ews_list **out)
+{
+	struct device_regs regs = { 0 };
+	struct ews__plan plan = { 0 };
+	struct link link = { 0 };
+	ews_test_result res = { 0 };
+	ews_list *list = NULL;
+	ews_device dev;
+	ews_gateway gw;
+	ews_status st;
+
+	*out = NULL;
+	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
+	    (st = device_regs(site, &dev, &regs)) != EWS_OK)
+		goto done;
+	if ((st = ews__plan_build(regs.regs, regs.n, 1, MERGE_GAP, &plan)) ||
+	    (st = link_open(site, &gw, &link)))
+		goto done;
+	if (!(list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading)))) {
+		st = EWS_ENOMEM;
+		goto done;
+	}
+	if ((st = link_connect(&link, &res)) != EWS_OK)
+		st = ews__fail(st, "gateway '%s': %s", gw.name, res.message);
+	else
+		st = read_plan(&link, &dev, &plan, now_ms, list, 1);
+done:
+	link_close(&link);
+	ews__plan_free(&plan);
+	device_regs_free(&regs);
+	if (st == EWS_OK)
+		*out = list;
+	else
+		ews_list_free(list);
+	return st;
+}
+
+const ews_reading *
+ews_list_reading(const ews_list *list, size_t i)
+{
+	return ews__list_at(list, EWS__LIST_READING, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* Test (INS-5)                                                        */
+
+static ews_status
+test_init(ews_test_result *out)
+{
+	ews_status st = ews__check_version(
+	        out->version, EWS_TEST_RESULT_VERSION, "ews_test_result");
+
+	if (st != EWS_OK)
+		return st;
+	memset(out, 0, sizeof(*out));
+	out->version = EWS_TEST_RESULT_VERSION;
+	return EWS_OK;
+}
+
+/* An OFF target or an unknown map is an outcome of the test. */
+static ews_status
+test_refusal(ews_status st, ews_test_result *out)
+{
+	if (st != EWS_EDENIED && st != EWS_ENOMAP)
+		return st;
+	out->outcome = st == EWS_EDENIED ? EWS_OUTCOME_OFF : EWS_OUTCOME_NOMAP;
+	snprintf(out->message, sizeof(out->message), "%s",
+	         ews_error_last()->message);
+	ews_error_clear();
+	return EWS_OK;
+}
+
+ews_status
+ews_site_gateway_test(ews_site *site, int64_t id, ews_test_result *out)
+{
+	struct link link = { 0 };
+	ews_gateway gw;
+	int64_t start;
+	ews_status st;
+
+	if ((st = test_init(out)) != EWS_OK)
+		return st;
+	gw.version = EWS_GATEWAY_VERSION;
+	if ((st = ews_site_gateway_get(site, id, &gw)) != EWS_OK)
+		return st;
+	if (!gw.enabled)
+		return test_refusal(ews__fail_field(EWS_EDENIED, "gateway",
+		                                    "'%s' is OFF", gw.name),
+		                    out);
+	if ((st = link_open(site, &gw, &link)) != EWS_OK)
+		return st;
+	start = monotonic_us();
+	if (link_connect(&link, out) == EWS_OK) {
+		out->outcome = EWS_OUTCOME_OK;
+		out->round_trip_us = (unsigned int)(monotonic_us() - start);
+		snprintf(out->message, sizeof(out->message), "connected");
+	}
+	link_close(&link);
+	ews_error_clear();
+	return EWS_OK;
+}
+
+ews_status
+ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
+{
+	struct device_regs regs = { 0 };
+	struct ews__plan plan = { 0 };
+	struct link link = { 0 };
+	uint16_t data[EWS__MAX_READ_BITS];
+	ews_device dev;
+	ews_gateway gw;
+	ews_status st;
+
+	if ((st = test_init(out)) != EWS_OK)
+		return st;
+	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
+	    (st = device_regs(site, &dev, &regs)) != EWS_OK)
+		return test_refusal(st, out);
+	/* One request: the first register alone. */
+	if ((st = ews__plan_build(regs.regs, 1, 0, 0, &plan)) == EWS_OK &&
+	    (st = link_open(site, &gw, &link)) == EWS_OK &&
+	    link_connect(&link, out) == EWS_OK &&
+	    link_read(&link, unit_of(&dev), &plan.requests[0], data, out) ==
+	            EWS_OK)
+		snprintf(out->message, sizeof(out->message), "answered");
+	link_close(&link);
+	ews__plan_free(&plan);
+	device_regs_free(&regs);
+	ews_error_clear();
+	return st == EWS_ENOMEM ? st : EWS_OK;
+}
