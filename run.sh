@@ -19,7 +19,8 @@ BUILD_ASAN=${EWS_ASAN_BUILD_DIR:-build-asan}
 
 PACKAGES=(build-essential g++ meson ninja-build pkg-config libsqlite3-dev
 	libmodbus-dev libyajl-dev libcurl4-openssl-dev check libevent-dev
-	python3 python3-dev python3-cffi valgrind tzdata)
+	python3 python3-dev python3-cffi python3-pymodbus mbpoll valgrind
+	tzdata)
 
 say() {
 	printf '\n==> %s\n' "$*"

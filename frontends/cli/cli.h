@@ -255,4 +255,9 @@ void cli_print_list(const struct cli_args *a, const ews_list *list,
 void cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
                    cli_rec_fn *rec);
 
+/* cmd-acq.c: verbs of the device and gateway nouns that talk Modbus. */
+int cli_run_device_read(struct cli *c, const struct cli_args *a);
+int cli_run_device_test(struct cli *c, const struct cli_args *a);
+int cli_run_gateway_test(struct cli *c, const struct cli_args *a);
+
 #endif /* EWS_CLI_H */

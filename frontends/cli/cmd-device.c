@@ -310,6 +310,21 @@ static const struct cli_verb verbs[] = {
 	  "measures.\n"
 	  "\n"
 	  "Options:\n" },
+	{ "read", cli_run_device_read, NULL, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON, "ID [--json]",
+	  "Read every quantity of the device's register map now (ACQ-3)\n"
+	  "and print the values in their canonical units. A quantity the\n"
+	  "device refuses is left out, never shown as 0.\n"
+	  "\n"
+	  "Options:\n" },
+	{ "test", cli_run_device_test, NULL, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON, "ID [--json]",
+	  "One read request to the device now (INS-5): the outcome (ok,\n"
+	  "timeout, exception and its code, refused, no_map, io, off) and\n"
+	  "the round-trip time. Exit 0 ok, 2 OFF or register map unknown,\n"
+	  "3 the round trip failed.\n"
+	  "\n"
+	  "Options:\n" },
 	{ "label", run_label, label_opts, 1, 1,
 	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON,
 	  "ID --input N|--output N [--text T] [--json]",

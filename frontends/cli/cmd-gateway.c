@@ -232,6 +232,13 @@ static const struct cli_verb verbs[] = {
 	  "Switch a gateway OFF; its devices are switched off too.\n"
 	  "\n"
 	  "Options:\n" },
+	{ "test", cli_run_gateway_test, NULL, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON, "ID [--json]",
+	  "Open the gateway's connection now (INS-5) and print the outcome\n"
+	  "(ok, timeout, refused, io, off) and how long it took.\n"
+	  "Exit 0 ok, 2 switched OFF, 3 the connection failed.\n"
+	  "\n"
+	  "Options:\n" },
 	{ "delete", run_delete, NULL, 1, 1, SITE_ID, "ID",
 	  "Delete a gateway. Refused while it has devices, and always for\n"
 	  "the Local gateway.\n"

@@ -1,0 +1,128 @@
+/*
+ * ews device read|test, ews gateway test (ACQ-3, INS-5): one round trip
+ * now, printed as the library reports it.
+ */
+#include <time.h>
+
+#include "cli.h"
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+json_reading(struct cli_json *j, const void *obj)
+{
+	const ews_reading *r = obj;
+
+	cli_json_object_begin(j);
+	cli_json_field_int(j, "device_id", r->device_id);
+	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
+	cli_json_field_int(j, "order", r->order);
+	cli_json_field_double(j, "value", r->value);
+	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
+	cli_json_field_int(j, "t_ms", r->t_ms);
+	cli_json_object_end(j);
+}
+
+static void
+rec_reading(struct cli_rec *r, const void *obj)
+{
+	const ews_reading *rd = obj;
+
+	cli_rec_str(r, "quantity", ews_quantity_name(rd->quantity));
+	cli_rec_uint(r, "order", rd->order);
+	cli_rec_add(r, "value", "%.10g", rd->value);
+	cli_rec_str(r, "unit", ews_quantity_unit(rd->quantity));
+}
+
+static const void *
+reading_at(const ews_list *list, size_t i)
+{
+	return ews_list_reading(list, i);
+}
+
+int
+cli_run_device_read(struct cli *c, const struct cli_args *a)
+{
+	ews_list *list = NULL;
+	ews_status st = ews_site_device_read(c->site, c->id, now_ms(), &list);
+
+	if (st != EWS_OK)
+		return cli_fail(st);
+	cli_print_list(a, list, reading_at, json_reading, rec_reading);
+	ews_list_free(list);
+	return CLI_OK;
+}
+
+static void
+json_test(struct cli_json *j, const void *obj)
+{
+	const ews_test_result *t = obj;
+
+	cli_json_object_begin(j);
+	cli_json_field_str(j, "outcome", ews_outcome_name(t->outcome));
+	if (t->outcome == EWS_OUTCOME_EXCEPTION)
+		cli_json_field_int(j, "exception_code", t->exception_code);
+	else
+		cli_json_field_ref(j, "exception_code", 0);
+	if (t->outcome == EWS_OUTCOME_OK)
+		cli_json_field_double(j, "round_trip_ms",
+		                      t->round_trip_us / 1000.0);
+	else
+		cli_json_field_ref(j, "round_trip_ms", 0);
+	cli_json_field_str(j, "message", t->message);
+	cli_json_object_end(j);
+}
+
+static void
+rec_test(struct cli_rec *r, const void *obj)
+{
+	const ews_test_result *t = obj;
+
+	cli_rec_str(r, "outcome", ews_outcome_name(t->outcome));
+	if (t->outcome == EWS_OUTCOME_EXCEPTION)
+		cli_rec_add(r, "exception_code", "%u", t->exception_code);
+	if (t->outcome == EWS_OUTCOME_OK)
+		cli_rec_add(r, "round_trip", "%.1f ms",
+		            t->round_trip_us / 1000.0);
+	cli_rec_str(r, "message", t->message);
+}
+
+/* A test that ran reports its outcome; the exit code tells scripts: 0 ok,
+ * 2 not testable as configured (OFF, no map), 3 the round trip failed. */
+static int
+print_test(const struct cli_args *a, ews_status st, const ews_test_result *t)
+{
+	if (st != EWS_OK)
+		return cli_fail(st);
+	cli_print_one(a, t, json_test, rec_test);
+	if (t->outcome == EWS_OUTCOME_OK)
+		return CLI_OK;
+	if (t->outcome == EWS_OUTCOME_OFF || t->outcome == EWS_OUTCOME_NOMAP)
+		return CLI_REFUSED;
+	return CLI_IO;
+}
+
+int
+cli_run_device_test(struct cli *c, const struct cli_args *a)
+{
+	ews_test_result t;
+
+	t.version = EWS_TEST_RESULT_VERSION;
+	return print_test(a, ews_site_device_test(c->site, c->id, &t), &t);
+}
+
+int
+cli_run_gateway_test(struct cli *c, const struct cli_args *a)
+{
+	ews_test_result t;
+
+	t.version = EWS_TEST_RESULT_VERSION;
+	return print_test(a, ews_site_gateway_test(c->site, c->id, &t), &t);
+}
