@@ -67,7 +67,8 @@ ews__plan_build(const ews_register *const *regs, size_t n, int merge,
 		ews__plan_free(out);
 		return EWS_ENOMEM;
 	}
-	memcpy(out->regs, regs, n * sizeof(*regs));
+	if (n > 0) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(out->regs, regs, n * sizeof(*regs));
 	out->n_regs = n;
 	qsort(out->regs, n, sizeof(*out->regs), compare_regs);
 	for (i = 0; i < n; i++) {

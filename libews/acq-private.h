@@ -2,6 +2,7 @@
 #define EWS_ACQ_PRIVATE_H
 #include <ews/acq.h>
 #include <ews/catalog.h>
+#include <ews/site.h>
 
 /*
  * Request planning: the registers of one device, grouped into as few Modbus
@@ -40,5 +41,45 @@ void ews__plan_free(struct ews__plan *plan);
  * req->count registers, or req->count bits one per word). */
 const uint16_t *ews__plan_words(const struct ews__request *req,
                                 const ews_register *reg, const uint16_t *data);
+
+/*
+ * Links and jobs: what a worker thread needs to read devices without the
+ * site (which belongs to the caller's thread). Links and jobs are prepared
+ * on the caller's thread and then used by one thread at a time.
+ */
+struct ews__link; /* a gateway's Modbus context (acq.c, libmodbus) */
+
+ews_status ews__link_new(ews_site *site, const ews_gateway *gw,
+                         unsigned int tcp_timeout_ms, struct ews__link **out);
+void ews__link_free(struct ews__link *link);
+/* Whether the link still describes gw (address, port, kind). */
+int ews__link_matches(const struct ews__link *link, const ews_gateway *gw);
+
+struct ews__job {
+	int64_t device_id;
+	int64_t gateway_id;
+	char name[EWS_NAME_MAX];
+	unsigned int unit;
+	ews_register generic; /* a Generic Modbus meter's own register */
+	const ews_register *one[1];
+	const ews_register **regs;
+	size_t n_regs;
+	struct ews__plan plan;
+};
+
+/* Prepare the read of a device: EWS_ENOMAP when its map is unknown. */
+ews_status ews__job_prepare(ews_site *site, const ews_device *dev,
+                            struct ews__job *job);
+void ews__job_free(struct ews__job *job);
+
+/*
+ * Read a job's device over link, appending readings stamped now_ms to
+ * `readings` (an EWS__LIST_READING list) and filling *res. Connects (and
+ * reconnects once after a dropped connection) as needed. Thread-safe for
+ * distinct links.
+ */
+ews_status ews__job_read(struct ews__link *link, const struct ews__job *job,
+                         int64_t now_ms, ews_list *readings,
+                         ews_test_result *res);
 
 #endif /* EWS_ACQ_PRIVATE_H */

@@ -23,9 +23,13 @@ enum {
 	UNIT_OF_EMS = 10       /* slave = 10 × interface + device (EMS CX³) */
 };
 
-struct link {
+struct ews__link {
 	modbus_t *mb;
 	unsigned int timeout_ms;
+	ews_gateway_kind kind;
+	char ip[EWS_NAME_MAX];
+	unsigned int port;
+	int connected;
 };
 
 const char *
@@ -92,40 +96,57 @@ new_rtu(ews_site *site, unsigned int *timeout_ms)
 	return mb;
 }
 
-static ews_status
-link_open(ews_site *site, const ews_gateway *gw, struct link *link)
+ews_status
+ews__link_new(ews_site *site, const ews_gateway *gw,
+              unsigned int tcp_timeout_ms, struct ews__link **out)
 {
+	struct ews__link *link = ews__calloc(1, sizeof(*link));
 	char port[8];
 
-	memset(link, 0, sizeof(*link));
-	link->timeout_ms = TCP_TIMEOUT_MS;
+	*out = NULL;
+	if (!link)
+		return EWS_ENOMEM;
+	link->kind = gw->kind;
+	link->port = gw->port;
+	snprintf(link->ip, sizeof(link->ip), "%s", gw->ip);
+	link->timeout_ms = tcp_timeout_ms ? tcp_timeout_ms : TCP_TIMEOUT_MS;
 	if (gw->kind == EWS_GATEWAY_LOCAL) {
 		link->mb = new_rtu(site, &link->timeout_ms);
 	} else {
 		snprintf(port, sizeof(port), "%u", gw->port);
 		link->mb = modbus_new_tcp_pi(gw->ip, port);
 	}
-	if (!link->mb)
+	if (!link->mb) {
+		free(link);
 		return ews__fail(EWS_EIO, "gateway '%s': %s", gw->name,
 		                 modbus_strerror(errno));
+	}
 	modbus_set_response_timeout(link->mb, link->timeout_ms / 1000,
 	                            (link->timeout_ms % 1000) * 1000);
+	*out = link;
 	return EWS_OK;
 }
 
-static void
-link_close(struct link *link)
+void
+ews__link_free(struct ews__link *link)
 {
-	if (link->mb) {
-		modbus_close(link->mb);
-		modbus_free(link->mb);
-	}
-	link->mb = NULL;
+	if (!link)
+		return;
+	modbus_close(link->mb);
+	modbus_free(link->mb);
+	free(link);
+}
+
+int
+ews__link_matches(const struct ews__link *link, const ews_gateway *gw)
+{
+	return link->kind == gw->kind && link->port == gw->port &&
+	       strcmp(link->ip, gw->ip) == 0;
 }
 
 /* Map a libmodbus failure (errno) to an outcome, a status and a message. */
 static ews_status
-io_failure(int e, const struct link *link, ews_test_result *res)
+io_failure(int e, const struct ews__link *link, ews_test_result *res)
 {
 	ews_status st = EWS_EIO;
 
@@ -150,17 +171,27 @@ io_failure(int e, const struct link *link, ews_test_result *res)
 }
 
 static ews_status
-link_connect(struct link *link, ews_test_result *res)
+link_connect(struct ews__link *link, ews_test_result *res)
 {
-	if (modbus_connect(link->mb) == 0)
+	if (link->connected)
 		return EWS_OK;
-	return io_failure(errno, link, res);
+	if (modbus_connect(link->mb) != 0)
+		return io_failure(errno, link, res);
+	link->connected = 1;
+	return EWS_OK;
+}
+
+static void
+link_disconnect(struct ews__link *link)
+{
+	modbus_close(link->mb);
+	link->connected = 0;
 }
 
 /* One request; the answer lands in `data` (bits one per word). */
 static ews_status
-link_read(struct link *link, unsigned int unit, const struct ews__request *q,
-          uint16_t *data, ews_test_result *res)
+link_read(struct ews__link *link, unsigned int unit,
+          const struct ews__request *q, uint16_t *data, ews_test_result *res)
 {
 	uint8_t bits[EWS__MAX_READ_BITS];
 	int64_t start = monotonic_us();
@@ -184,27 +215,26 @@ link_read(struct link *link, unsigned int unit, const struct ews__request *q,
 	for (i = 0; q->function <= 2 && i < n; i++)
 		data[i] = bits[i];
 	res->outcome = EWS_OUTCOME_OK;
-	res->round_trip_us = (unsigned int)(monotonic_us() - start);
+	res->round_trip_us += (unsigned int)(monotonic_us() - start);
 	return EWS_OK;
 }
 
 /* ------------------------------------------------------------------ */
-/* What a device is read with                                          */
+/* Jobs: what a device is read with                                    */
 
-struct device_regs {
-	ews_register generic; /* a Generic Modbus meter's own register */
-	const ews_register *one[1];
-	const ews_register **regs;
-	size_t n;
-};
-
-static ews_status
-device_regs(ews_site *site, const ews_device *dev, struct device_regs *out)
+ews_status
+ews__job_prepare(ews_site *site, const ews_device *dev, struct ews__job *job)
 {
 	const ews_model *m;
 	size_t i;
 
-	memset(out, 0, sizeof(*out));
+	memset(job, 0, sizeof(*job));
+	job->device_id = dev->id;
+	job->gateway_id = dev->gateway_id;
+	snprintf(job->name, sizeof(job->name), "%s", dev->name);
+	job->unit = dev->ems_interface
+	                    ? UNIT_OF_EMS * dev->ems_interface + dev->address
+	                    : dev->address;
 	if (ews_catalog_find(site->catalog, dev->model, &m) != EWS_OK)
 		return ews__fail_field(EWS_ENOMAP, "model",
 		                       "register map unknown for %s: the model "
@@ -212,7 +242,7 @@ device_regs(ews_site *site, const ews_device *dev, struct device_regs *out)
 		                       dev->model);
 	if (m->caps & EWS_CAP_GENERIC) {
 		/* CAT-3: positive active energy, raw × multiplier = kWh. */
-		ews_register *g = &out->generic;
+		ews_register *g = &job->generic;
 
 		g->quantity = EWS_Q_ACTIVE_ENERGY_IMPORT;
 		g->function = dev->read_code;
@@ -223,38 +253,139 @@ device_regs(ews_site *site, const ews_device *dev, struct device_regs *out)
 		g->scale = dev->multiplier;
 		g->unit = "kWh";
 		g->factor = dev->multiplier * 1000.0;
-		out->one[0] = g;
-		out->regs = out->one;
-		out->n = 1;
-		return EWS_OK;
-	}
-	if (!m->has_map || m->register_count == 0)
+		job->one[0] = g;
+		job->regs = job->one;
+		job->n_regs = 1;
+	} else if (!m->has_map || m->register_count == 0) {
 		return ews__fail(EWS_ENOMAP, "register map unknown for %s",
 		                 m->name);
-	out->regs = ews__calloc(m->register_count, sizeof(*out->regs));
-	if (!out->regs)
-		return EWS_ENOMEM;
-	for (i = 0; i < m->register_count; i++)
-		out->regs[i] = ews_model_register(m, i);
-	out->n = m->register_count;
+	} else {
+		job->regs = ews__calloc(m->register_count, sizeof(*job->regs));
+		if (!job->regs)
+			return EWS_ENOMEM;
+		for (i = 0; i < m->register_count; i++)
+			job->regs[i] = ews_model_register(m, i);
+		job->n_regs = m->register_count;
+	}
+	return ews__plan_build(job->regs, job->n_regs, 1, MERGE_GAP,
+	                       &job->plan);
+}
+
+void
+ews__job_free(struct ews__job *job)
+{
+	ews__plan_free(&job->plan);
+	if (job->regs != job->one)
+		free(job->regs);
+	job->regs = NULL;
+}
+
+static ews_status
+add_readings(const struct ews__request *q, const struct ews__plan *plan,
+             const uint16_t *data, const struct ews__job *job, int64_t now_ms,
+             ews_list *list)
+{
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = q->first; st == EWS_OK && i < q->first + q->n; i++) {
+		const ews_register *r = plan->regs[i];
+		ews_reading rd = { job->device_id, r->quantity, r->order,
+			           now_ms, 0 };
+
+		/* A value that does not decode (NaN, unknown state code) is
+		 * left out, never stored as 0. */
+		if (ews_register_decode(r, ews__plan_words(q, r, data),
+		                        r->function <= 2 ? 1 : r->words,
+		                        &rd.value) == EWS_OK)
+			st = ews__list_push(list, &rd);
+	}
+	return st;
+}
+
+static ews_status read_plan(struct ews__link *link, const struct ews__job *job,
+                            const struct ews__plan *plan, int64_t now_ms,
+                            ews_list *list, ews_test_result *res, int merged);
+
+/* A merged request refused as a whole is retried register by register, so
+ * one hole in a device's map costs only the quantities inside it. */
+static ews_status
+read_unmerged(struct ews__link *link, const struct ews__job *job,
+              const struct ews__plan *plan, const struct ews__request *q,
+              int64_t now_ms, ews_list *list, ews_test_result *res)
+{
+	struct ews__plan sub;
+	ews_status st;
+
+	st = ews__plan_build(plan->regs + q->first, q->n, 0, 0, &sub);
+	if (st == EWS_OK)
+		st = read_plan(link, job, &sub, now_ms, list, res, 0);
+	ews__plan_free(&sub);
+	return st;
+}
+
+static ews_status
+read_plan(struct ews__link *link, const struct ews__job *job,
+          const struct ews__plan *plan, int64_t now_ms, ews_list *list,
+          ews_test_result *res, int merged)
+{
+	uint16_t data[EWS__MAX_READ_BITS];
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = 0; st == EWS_OK && i < plan->n_requests; i++) {
+		const struct ews__request *q = &plan->requests[i];
+
+		st = link_read(link, job->unit, q, data, res);
+		if (st == EWS_OK)
+			st = add_readings(q, plan, data, job, now_ms, list);
+		else if (res->outcome == EWS_OUTCOME_EXCEPTION)
+			st = merged && q->n > 1
+			             ? read_unmerged(link, job, plan, q, now_ms,
+			                             list, res)
+			             : EWS_OK;
+	}
+	return st;
+}
+
+ews_status
+ews__job_read(struct ews__link *link, const struct ews__job *job,
+              int64_t now_ms, ews_list *readings, ews_test_result *res)
+{
+	size_t before = ews_list_len(readings);
+	ews_status st;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		ews__list_truncate(readings, before); /* a retry starts over */
+		memset(res, 0, sizeof(*res));
+		res->version = EWS_TEST_RESULT_VERSION;
+		if ((st = link_connect(link, res)) == EWS_OK)
+			st = read_plan(link, job, &job->plan, now_ms, readings,
+			               res, 1);
+		if (st == EWS_OK || res->outcome == EWS_OUTCOME_REFUSED)
+			break;
+		/* A late answer must not be taken for the next request's, and
+		 * a dropped TCP connection is reopened once at once, so the
+		 * scheduled sample is not lost. */
+		link_disconnect(link);
+		if (res->outcome == EWS_OUTCOME_TIMEOUT)
+			break;
+	}
+	if (st == EWS_OK && ews_list_len(readings) == before &&
+	    res->outcome == EWS_OUTCOME_EXCEPTION)
+		snprintf(res->message, sizeof(res->message),
+		         "exception %u on every register", res->exception_code);
+	else if (st == EWS_OK)
+		res->outcome = EWS_OUTCOME_OK;
+	if (st != EWS_OK)
+		return ews__fail(st, "device '%s' at %u: %s", job->name,
+		                 job->unit, res->message);
 	return EWS_OK;
 }
 
-static void
-device_regs_free(struct device_regs *r)
-{
-	if (r->regs != r->one)
-		free(r->regs);
-	r->regs = NULL;
-}
-
-static unsigned int
-unit_of(const ews_device *dev)
-{
-	return dev->ems_interface
-	               ? UNIT_OF_EMS * dev->ems_interface + dev->address
-	               : dev->address;
-}
+/* ------------------------------------------------------------------ */
+/* Blocking calls for one device or gateway                            */
 
 /* The device and its gateway, refusing OFF ones with EWS_EDENIED. */
 static ews_status
@@ -276,112 +407,28 @@ load_target(ews_site *site, int64_t id, ews_device *dev, ews_gateway *gw)
 	return EWS_OK;
 }
 
-/* ------------------------------------------------------------------ */
-/* Reading                                                             */
-
-static ews_status
-add_readings(const struct ews__request *q, const struct ews__plan *plan,
-             const uint16_t *data, const ews_device *dev, int64_t now_ms,
-             ews_list *list)
-{
-	ews_status st = EWS_OK;
-	size_t i;
-
-	for (i = q->first; st == EWS_OK && i < q->first + q->n; i++) {
-		const ews_register *r = plan->regs[i];
-		ews_reading rd = { dev->id, r->quantity, r->order, now_ms, 0 };
-
-		/* A value that does not decode (NaN, unknown state code) is
-		 * left out, never stored as 0. */
-		if (ews_register_decode(r, ews__plan_words(q, r, data),
-		                        r->function <= 2 ? 1 : r->words,
-		                        &rd.value) == EWS_OK)
-			st = ews__list_push(list, &rd);
-	}
-	ews_error_clear();
-	return st;
-}
-
-static ews_status read_plan(struct link *link, const ews_device *dev,
-                            const struct ews__plan *plan, int64_t now_ms,
-                            ews_list *list, int merged);
-
-/* A merged request refused as a whole is retried register by register, so
- * one hole in a device's map costs only the quantities inside it. */
-static ews_status
-read_unmerged(struct link *link, const ews_device *dev,
-              const struct ews__plan *plan, const struct ews__request *q,
-              int64_t now_ms, ews_list *list)
-{
-	struct ews__plan sub;
-	ews_status st;
-
-	st = ews__plan_build(plan->regs + q->first, q->n, 0, 0, &sub);
-	if (st == EWS_OK)
-		st = read_plan(link, dev, &sub, now_ms, list, 0);
-	ews__plan_free(&sub);
-	return st;
-}
-
-static ews_status
-read_plan(struct link *link, const ews_device *dev,
-          const struct ews__plan *plan, int64_t now_ms, ews_list *list,
-          int merged)
-{
-	uint16_t data[EWS__MAX_READ_BITS];
-	ews_test_result res;
-	ews_status st = EWS_OK;
-	size_t i;
-
-	for (i = 0; st == EWS_OK && i < plan->n_requests; i++) {
-		const struct ews__request *q = &plan->requests[i];
-
-		memset(&res, 0, sizeof(res));
-		st = link_read(link, unit_of(dev), q, data, &res);
-		if (st == EWS_OK)
-			st = add_readings(q, plan, data, dev, now_ms, list);
-		else if (res.outcome == EWS_OUTCOME_EXCEPTION)
-			st = merged && q->n > 1 ? read_unmerged(link, dev, plan,
-			                                        q, now_ms, list)
-			                        : EWS_OK;
-		else
-			return ews__fail(st, "device '%s' at %u: %s", dev->name,
-			                 unit_of(dev), res.message);
-	}
-	return st;
-}
-
 ews_status
 ews_site_device_read(ews_site *site, int64_t id, int64_t now_ms, ews_list **out)
 {
-	struct device_regs regs = { 0 };
-	struct ews__plan plan = { 0 };
-	struct link link = { 0 };
-	ews_test_result res = { 0 };
+	struct ews__link *link = NULL;
 	ews_list *list = NULL;
+	struct ews__job job;
+	ews_test_result res;
 	ews_device dev;
 	ews_gateway gw;
 	ews_status st;
 
 	*out = NULL;
-	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
-	    (st = device_regs(site, &dev, &regs)) != EWS_OK)
-		goto done;
-	if ((st = ews__plan_build(regs.regs, regs.n, 1, MERGE_GAP, &plan)) ||
-	    (st = link_open(site, &gw, &link)))
-		goto done;
-	if (!(list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading)))) {
-		st = EWS_ENOMEM;
-		goto done;
+	memset(&job, 0, sizeof(job));
+	if ((st = load_target(site, id, &dev, &gw)) == EWS_OK &&
+	    (st = ews__job_prepare(site, &dev, &job)) == EWS_OK &&
+	    (st = ews__link_new(site, &gw, 0, &link)) == EWS_OK) {
+		list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
+		st = list ? ews__job_read(link, &job, now_ms, list, &res)
+		          : EWS_ENOMEM;
 	}
-	if ((st = link_connect(&link, &res)) != EWS_OK)
-		st = ews__fail(st, "gateway '%s': %s", gw.name, res.message);
-	else
-		st = read_plan(&link, &dev, &plan, now_ms, list, 1);
-done:
-	link_close(&link);
-	ews__plan_free(&plan);
-	device_regs_free(&regs);
+	ews__link_free(link);
+	ews__job_free(&job);
 	if (st == EWS_OK)
 		*out = list;
 	else
@@ -427,7 +474,7 @@ test_refusal(ews_status st, ews_test_result *out)
 ews_status
 ews_site_gateway_test(ews_site *site, int64_t id, ews_test_result *out)
 {
-	struct link link = { 0 };
+	struct ews__link *link;
 	ews_gateway gw;
 	int64_t start;
 	ews_status st;
@@ -441,15 +488,15 @@ ews_site_gateway_test(ews_site *site, int64_t id, ews_test_result *out)
 		return test_refusal(ews__fail_field(EWS_EDENIED, "gateway",
 		                                    "'%s' is OFF", gw.name),
 		                    out);
-	if ((st = link_open(site, &gw, &link)) != EWS_OK)
+	if ((st = ews__link_new(site, &gw, 0, &link)) != EWS_OK)
 		return st;
 	start = monotonic_us();
-	if (link_connect(&link, out) == EWS_OK) {
+	if (link_connect(link, out) == EWS_OK) {
 		out->outcome = EWS_OUTCOME_OK;
 		out->round_trip_us = (unsigned int)(monotonic_us() - start);
 		snprintf(out->message, sizeof(out->message), "connected");
 	}
-	link_close(&link);
+	ews__link_free(link);
 	ews_error_clear();
 	return EWS_OK;
 }
@@ -457,29 +504,31 @@ ews_site_gateway_test(ews_site *site, int64_t id, ews_test_result *out)
 ews_status
 ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
 {
-	struct device_regs regs = { 0 };
-	struct ews__plan plan = { 0 };
-	struct link link = { 0 };
+	struct ews__link *link = NULL;
 	uint16_t data[EWS__MAX_READ_BITS];
+	struct ews__plan first = { 0 };
+	struct ews__job job;
 	ews_device dev;
 	ews_gateway gw;
 	ews_status st;
 
 	if ((st = test_init(out)) != EWS_OK)
 		return st;
+	memset(&job, 0, sizeof(job));
 	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
-	    (st = device_regs(site, &dev, &regs)) != EWS_OK)
+	    (st = ews__job_prepare(site, &dev, &job)) != EWS_OK) {
+		ews__job_free(&job);
 		return test_refusal(st, out);
+	}
 	/* One request: the first register alone. */
-	if ((st = ews__plan_build(regs.regs, 1, 0, 0, &plan)) == EWS_OK &&
-	    (st = link_open(site, &gw, &link)) == EWS_OK &&
-	    link_connect(&link, out) == EWS_OK &&
-	    link_read(&link, unit_of(&dev), &plan.requests[0], data, out) ==
-	            EWS_OK)
+	if ((st = ews__plan_build(job.plan.regs, 1, 0, 0, &first)) == EWS_OK &&
+	    (st = ews__link_new(site, &gw, 0, &link)) == EWS_OK &&
+	    link_connect(link, out) == EWS_OK &&
+	    link_read(link, job.unit, &first.requests[0], data, out) == EWS_OK)
 		snprintf(out->message, sizeof(out->message), "answered");
-	link_close(&link);
-	ews__plan_free(&plan);
-	device_regs_free(&regs);
+	ews__link_free(link);
+	ews__plan_free(&first);
+	ews__job_free(&job);
 	ews_error_clear();
 	return st == EWS_ENOMEM ? st : EWS_OK;
 }

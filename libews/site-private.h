@@ -65,10 +65,14 @@ enum ews__list_kind {
 	EWS__LIST_GATEWAY = 1,
 	EWS__LIST_DEVICE = 2,
 	EWS__LIST_CATEGORY = 3,
-	EWS__LIST_READING = 4
+	EWS__LIST_READING = 4,
+	EWS__LIST_EVENT = 5,
+	EWS__LIST_POLL_RESULT = 6
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);
+/* Drop the items from index len on (len <= current length). */
+void ews__list_truncate(ews_list *list, size_t len);
 const void *ews__list_at(const ews_list *list, enum ews__list_kind kind,
                          size_t i);
 

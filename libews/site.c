@@ -89,6 +89,25 @@ static const char *const migrations[] = {
 	"  (1, 2, 'Lighting'), (1, 2, 'Power sockets'),"
 	"  (1, 2, 'Ventilation and auxiliaries'),"
 	"  (1, 3, 'Others'), (1, 4, 'Gas'), (1, 5, 'Water');",
+	/* 1 -> 2: samples and device status events (ACQ-2, ACQ-4). Samples
+	 * and events outlive their device: no foreign keys. */
+	"CREATE TABLE sample ("
+	"  device_id INTEGER NOT NULL,"
+	"  quantity INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL DEFAULT 0,"
+	"  t_ms INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  PRIMARY KEY (device_id, quantity, ord, t_ms)) WITHOUT ROWID;"
+	"CREATE INDEX sample_by_time ON sample (t_ms);"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  t_ms INTEGER NOT NULL,"
+	"  device_id INTEGER NOT NULL,"
+	"  gateway_id INTEGER NOT NULL,"
+	"  old_status INTEGER NOT NULL,"
+	"  new_status INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL);"
+	"ALTER TABLE device ADD COLUMN status INTEGER NOT NULL DEFAULT 0;",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
@@ -564,6 +583,13 @@ ews__list_push(ews_list *list, const void *item)
 	       list->item_size);
 	list->len++;
 	return EWS_OK;
+}
+
+void
+ews__list_truncate(ews_list *list, size_t len)
+{
+	if (len < list->len)
+		list->len = len;
 }
 
 const void *

@@ -1,4 +1,9 @@
+#include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +39,7 @@ helper_tmpdir(void)
 }
 
 static int
-remove_entry(const char *path, const struct stat *st, int flag,
-	     struct FTW *ftw)
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -71,4 +75,47 @@ helper_catalog_dir(void)
 
 	ck_assert_msg(d && *d, "EWS_TEST_CATALOG_DIR is not set");
 	return d;
+}
+
+extern char **environ;
+
+int
+helper_peer_start(const char *config_json, pid_t *pid)
+{
+	const char *peer = getenv("EWS_TEST_PEER");
+	char *dir = helper_tmpdir();
+	char *cfg = helper_write_file(dir, "peer.json", config_json);
+	char port_file[4096];
+	char *argv[] = { "/usr/bin/python3", (char *)peer, "--config", cfg,
+		         "--port-file",      port_file,    NULL };
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int port = 0, i;
+	FILE *f;
+
+	ck_assert_msg(peer && *peer, "EWS_TEST_PEER is not set");
+	snprintf(port_file, sizeof(port_file), "%s/port", dir);
+	ck_assert_int_eq(posix_spawn(pid, argv[0], NULL, NULL, argv, environ),
+	                 0);
+	for (i = 0; i < 1000 && port == 0; i++) {
+		f = fopen(port_file, "r");
+		if (f) {
+			ck_assert_int_eq(fscanf(f, "%d", &port), 1);
+			fclose(f);
+		} else {
+			nanosleep(&pause, NULL);
+		}
+	}
+	ck_assert_msg(port > 0, "the pymodbus peer did not start");
+	free(cfg);
+	free(dir); /* the peer's scratch files stay until the OS cleans */
+	return port;
+}
+
+void
+helper_peer_stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
 }

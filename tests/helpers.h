@@ -19,3 +19,10 @@ char *helper_write_file(const char *dir, const char *name, const char *text);
 const char *helper_catalog_dir(void);
 
 #endif
+
+/* A pymodbus TCP server (tests/peers/pymodbus_peer.py, run by Debian's
+ * /usr/bin/python3) serving `config_json`, on a loopback port chosen by the
+ * system. Returns the port; *pid is for helper_peer_stop(). */
+#include <sys/types.h>
+int helper_peer_start(const char *config_json, pid_t *pid);
+void helper_peer_stop(pid_t pid);

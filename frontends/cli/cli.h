@@ -57,7 +57,13 @@ enum cli_opt_id {
 	OPT_FAMILY,
 	OPT_INPUT,
 	OPT_OUTPUT,
-	OPT_TEXT
+	OPT_TEXT,
+	OPT_DEVICE,
+	OPT_QUANTITY,
+	OPT_FROM,
+	OPT_TO,
+	OPT_LIMIT,
+	OPT_ONCE
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -131,6 +137,9 @@ extern const struct cli_noun cli_noun_group;
 extern const struct cli_noun cli_noun_board;
 extern const struct cli_noun cli_noun_catalog;
 extern const struct cli_noun cli_noun_settings;
+extern const struct cli_noun cli_noun_samples;
+extern const struct cli_noun cli_noun_events;
+extern const struct cli_noun cli_noun_poll;
 
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);
@@ -259,5 +268,7 @@ void cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
 int cli_run_device_read(struct cli *c, const struct cli_args *a);
 int cli_run_device_test(struct cli *c, const struct cli_args *a);
 int cli_run_gateway_test(struct cli *c, const struct cli_args *a);
+/* cmd-poll.c */
+int cli_run_poll(struct cli *c, const struct cli_args *a);
 
 #endif /* EWS_CLI_H */

@@ -1,10 +1,17 @@
 /*
  * ews device add|list|show|set|on|off|delete (INS-2, INS-3)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "device.h"
+
+/* A device as printed: its fields and its communication status. */
+struct device_view {
+	ews_device dev;
+	ews_device_status status;
+};
 
 /* Read device c->id. */
 static int
@@ -12,6 +19,14 @@ get(struct cli *c, ews_device *out)
 {
 	ews_device_init(out, EWS_DEVICE_VERSION);
 	return cli_done(ews_site_device_get(c->site, c->id, out));
+}
+
+/* The status of a device into view->status; an exit code. */
+static int
+get_status(struct cli *c, const ews_device *d, struct device_view *view)
+{
+	view->dev = *d;
+	return cli_done(ews_site_device_status(c->site, d->id, &view->status));
 }
 
 static int
@@ -58,7 +73,8 @@ json_groups(struct cli_json *j, const ews_device *d)
 static void
 json_device(struct cli_json *j, const void *obj)
 {
-	const ews_device *d = obj;
+	const struct device_view *v = obj;
+	const ews_device *d = &v->dev;
 	const char *supply = ews_supply_name(d->supply);
 
 	cli_json_object_begin(j);
@@ -78,6 +94,7 @@ json_device(struct cli_json *j, const void *obj)
 	cli_json_field_bool(j, "exclude_totals", d->exclude_totals);
 	cli_json_field_bool(j, "exclude_alerts", d->exclude_alerts);
 	cli_json_field_bool(j, "enabled", d->enabled);
+	cli_json_field_str(j, "status", ews_device_status_name(v->status));
 	cli_json_field_int(j, "read_code", d->read_code);
 	cli_json_field_int(j, "reg_address", d->reg_address);
 	cli_json_field_int(j, "reg_words", d->reg_words);
@@ -115,8 +132,10 @@ rec_groups(struct cli_rec *r, const ews_device *d)
 
 /* The fields of a device; `brief` for a row of `device list`. */
 static void
-rec_device(struct cli_rec *r, const ews_device *d, int brief)
+rec_device(struct cli_rec *r, const struct device_view *v, int brief)
 {
+	const ews_device *d = &v->dev;
+
 	cli_rec_add(r, "id", "%lld", (long long)d->id);
 	cli_rec_ref(r, "gateway_id", d->gateway_id);
 	rec_address(r, d);
@@ -135,6 +154,7 @@ rec_device(struct cli_rec *r, const ews_device *d, int brief)
 	cli_rec_ref(r, "load_id", d->load_id);
 	rec_groups(r, d);
 	cli_rec_str(r, "enabled", cli_on_off(d->enabled));
+	cli_rec_str(r, "status", ews_device_status_name(v->status));
 	if (brief)
 		return;
 	cli_rec_str(r, "exclude_totals", cli_yes_no(d->exclude_totals));
@@ -162,42 +182,56 @@ rec_device_all(struct cli_rec *r, const void *obj)
 	rec_device(r, obj, 0);
 }
 
-static const void *
-device_at(const ews_list *list, size_t i)
-{
-	return ews_list_device(list, i);
-}
-
 static int
 run_list(struct cli *c, const struct cli_args *a)
 {
+	struct device_view *views;
 	int64_t gateway_id = 0;
 	ews_list *list = NULL;
+	struct cli_list l;
 	ews_status st;
+	int rc = CLI_OK;
+	size_t i;
 
-	for (size_t i = 0; i < a->n_opt; i++) {
-		int rc = cli_opt_id(c, &a->opt[i], &gateway_id);
-
+	for (i = 0; i < a->n_opt; i++) {
+		rc = cli_opt_id(c, &a->opt[i], &gateway_id);
 		if (rc)
 			return rc;
 	}
 	st = ews_site_device_list(c->site, gateway_id, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, device_at, json_device, rec_device_row);
+	/* Every status first: an error prints nothing of the list. */
+	views = calloc(ews_list_len(list) + 1, sizeof(*views));
+	if (!views) {
+		ews_list_free(list);
+		fputs("ews: out of memory\n", stderr);
+		return CLI_IO;
+	}
+	for (i = 0; rc == CLI_OK && i < ews_list_len(list); i++)
+		rc = get_status(c, ews_list_device(list, i), &views[i]);
+	if (rc == CLI_OK) {
+		cli_list_begin(&l, a);
+		for (i = 0; i < ews_list_len(list); i++)
+			cli_list_add(&l, &views[i], json_device,
+			             rec_device_row);
+		cli_list_end(&l);
+	}
+	free(views);
 	ews_list_free(list);
-	return CLI_OK;
+	return rc;
 }
 
 static int
 run_show(struct cli *c, const struct cli_args *a)
 {
+	struct device_view view;
 	ews_device dev;
 	int rc = get(c, &dev);
 
-	if (rc)
+	if (rc || (rc = get_status(c, &dev, &view)))
 		return rc;
-	cli_print_one(a, &dev, json_device, rec_device_all);
+	cli_print_one(a, &view, json_device, rec_device_all);
 	return CLI_OK;
 }
 

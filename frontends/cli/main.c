@@ -15,7 +15,8 @@
 static const struct cli_noun *const nouns[] = {
 	&cli_noun_init,    &cli_noun_gateway,  &cli_noun_device,
 	&cli_noun_load,    &cli_noun_group,    &cli_noun_board,
-	&cli_noun_catalog, &cli_noun_settings,
+	&cli_noun_catalog, &cli_noun_settings, &cli_noun_samples,
+	&cli_noun_events,  &cli_noun_poll,
 };
 enum { N_NOUNS = sizeof(nouns) / sizeof(nouns[0]) };
 

@@ -13,5 +13,7 @@
 #include <ews/catalog.h>
 #include <ews/site.h>
 #include <ews/acq.h>
+#include <ews/store.h>
+#include <ews/engine.h>
 
 #endif /* EWS_EWS_H */

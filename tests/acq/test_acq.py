@@ -295,6 +295,65 @@ class AcqTest(unittest.TestCase):
         self.assertIn("refused", res.stderr.decode())
 
 
+class PollTest(unittest.TestCase):
+    """ews poll --once (issue 3 items 2-4, 7): exact values recorded, a dead
+    gateway in communication error while the others keep recording."""
+
+    def test_poll_once_records_served_values_and_isolates_a_dead_gateway(self):
+        with open(os.path.join(CATALOG, "eastron_sdm630.json")) as f:
+            sdm = json.load(f)
+        units = {"1": {}}
+        want = serve_model(sdm, 1, units["1"])
+        tmp = tempfile.TemporaryDirectory()
+        peer = Peer(units, tmp.name)
+        site = os.path.join(tmp.name, "site")
+
+        def ews(*args, ok=True):
+            r = subprocess.run([EWS, "--site", site] + [str(a) for a in args],
+                               env=dict(os.environ, EWS_CATALOG_DIR=CATALOG),
+                               capture_output=True, timeout=60)
+            if ok:
+                self.assertEqual(r.returncode, 0, r.stderr.decode())
+            return r.stdout.decode()
+
+        try:
+            ews("init")
+            live_gw = ews("gateway", "add", "--name", "live", "--ip",
+                          "127.0.0.1", "--port", peer.port).strip()
+            dead_gw = ews("gateway", "add", "--name", "dead", "--ip",
+                          "127.0.0.1", "--port", free_port()).strip()
+            live = int(ews("device", "add", "--gateway", live_gw, "--model",
+                           "eastron_sdm630", "--address", 1, "--name",
+                           "Main"))
+            dead = int(ews("device", "add", "--gateway", dead_gw, "--model",
+                           "eastron_sdm630", "--address", 1, "--name",
+                           "Lost"))
+            out = json.loads(ews("poll", "--once", "--json"))
+            outcome = {d["device_id"]: d["outcome"] for d in out["devices"]}
+            self.assertEqual(outcome, {live: "ok", dead: "refused"})
+            got = {(r["quantity"], r["order"]): r["value"]
+                   for r in out["readings"] if r["device_id"] == live}
+            self.assertEqual(sorted(got), sorted(want))
+            for k, v in want.items():
+                self.assertTrue(math.isclose(got[k], v, rel_tol=1e-12), k)
+            self.assertFalse([r for r in out["readings"]
+                              if r["device_id"] == dead])
+            samples = json.loads(ews("samples", "list", "--device", live,
+                                     "--json"))
+            self.assertEqual(len(samples), len(want))
+            self.assertTrue(all(s["t_ms"] == out["t_ms"] for s in samples))
+            status = {d["id"]: d["status"]
+                      for d in json.loads(ews("device", "list", "--json"))}
+            self.assertEqual(status, {live: "on", dead: "comm_error"})
+            events = json.loads(ews("events", "list", "--json"))
+            self.assertEqual(sorted((e["device_id"], e["new_status"])
+                                    for e in events),
+                             sorted([(live, "on"), (dead, "comm_error")]))
+        finally:
+            peer.stop()
+            tmp.cleanup()
+
+
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
     failed = len(result.failures) + len(result.errors)

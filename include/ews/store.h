@@ -1,0 +1,104 @@
+#ifndef EWS_STORE_H
+#define EWS_STORE_H
+#include <ews/common.h>
+#include <ews/quantity.h>
+#include <ews/acq.h>
+#include <ews/site.h>
+EWS_BEGIN_DECLS
+
+/**
+ * @file ews/store.h
+ * Recorded readings (samples) and device status events of a site (ACQ-2,
+ * ACQ-4), kept in the site database next to the configuration.
+ *
+ * A sample is one reading stored: device, quantity (and harmonic order),
+ * UTC time in milliseconds, value in the canonical unit. A failed read
+ * stores nothing for its quantities: there is never a 0 in place of a
+ * missing value.
+ */
+
+/** Communication status of a device (ACQ-4). */
+typedef enum ews_device_status {
+	EWS_DEVICE_UNKNOWN = 0,        /* not polled since it was added */
+	EWS_DEVICE_ON = 1,             /* answered its last poll */
+	EWS_DEVICE_OFF = 2,            /* switched OFF (or its gateway) */
+	EWS_DEVICE_COMM_ERROR = 3,     /* last poll: no answer or I/O error */
+	EWS_DEVICE_STATION_FAILURE = 4 /* an EV station reports a fault */
+} ews_device_status;
+
+/** Stable names: "unknown", "on", "off", "comm_error",
+ * "station_failure". NULL if unknown. */
+EWS_API const char *ews_device_status_name(ews_device_status status);
+
+/**
+ * Store readings in one transaction: all or none. A reading that repeats
+ * (device, quantity, order, t_ms) replaces the stored value.
+ * @return EWS_OK; EWS_EINVAL (a value that is not finite, an unknown
+ *         quantity, a device that does not exist: nothing is stored);
+ *         EWS_EIO; EWS_EBUSY.
+ */
+EWS_API ews_status ews_site_samples_add(ews_site *site,
+					const ews_reading *readings,
+					size_t count);
+
+enum { EWS_SAMPLE_QUERY_VERSION = 1 };
+
+typedef struct ews_sample_query {
+	unsigned int version; /* EWS_SAMPLE_QUERY_VERSION */
+	int64_t device_id;    /* 0: every device */
+	ews_quantity quantity; /* EWS_Q_NONE: every quantity */
+	int64_t from_ms;      /* inclusive */
+	int64_t to_ms;        /* exclusive; 0: no upper bound */
+	size_t limit;         /* 0: no limit */
+} ews_sample_query;
+
+/** Defaults: everything, no bounds. EWS_OK or EWS_EINVAL. */
+EWS_API ews_status ews_sample_query_init(ews_sample_query *q,
+					 unsigned int version);
+
+/**
+ * Samples matching a query, by device, quantity, order, then time.
+ * Items are ews_reading (read them with ews_list_reading()).
+ * @return EWS_OK; EWS_EINVAL. Owned: release *out with ews_list_free().
+ */
+EWS_API ews_status ews_site_sample_list(ews_site *site,
+					const ews_sample_query *q,
+					ews_list **out);
+
+/** A change of a device's status, recorded as an event (ACQ-4, NOT-4). */
+typedef struct ews_event {
+	int64_t id;
+	int64_t t_ms;
+	int64_t device_id;
+	int64_t gateway_id;
+	ews_device_status old_status;
+	ews_device_status new_status;
+	char reason[EWS_TEXT_MAX]; /* e.g. "timeout after 1000 ms" */
+} ews_event;
+
+/**
+ * Set a device's status at now_ms; a change is recorded as an event with
+ * the reason, the same status again records nothing.
+ * @return EWS_OK; EWS_ENOTFOUND; EWS_EINVAL (status, reason).
+ */
+EWS_API ews_status ews_site_device_set_status(ews_site *site, int64_t id,
+					      ews_device_status status,
+					      const char *reason,
+					      int64_t now_ms);
+
+/** Current status of a device. EWS_OK or EWS_ENOTFOUND. */
+EWS_API ews_status ews_site_device_status(ews_site *site, int64_t id,
+					  ews_device_status *out);
+
+/**
+ * Events with from_ms <= t_ms < to_ms (to_ms 0: no bound), oldest first.
+ * Owned: release *out with ews_list_free().
+ */
+EWS_API ews_status ews_site_event_list(ews_site *site, int64_t from_ms,
+				       int64_t to_ms, ews_list **out);
+
+/** Event i of an event list, or NULL. */
+EWS_API const ews_event *ews_list_event(const ews_list *list, size_t i);
+
+EWS_END_DECLS
+#endif /* EWS_STORE_H */

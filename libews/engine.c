@@ -1,0 +1,595 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ews/engine.h>
+#include <ews/store.h>
+
+#include "acq-private.h"
+#include "error-private.h"
+#include "site-private.h"
+
+/*
+ * One worker thread per gateway reads that gateway's devices one at a time
+ * (ACQ-5); results come back through a mutex-protected queue and a pipe
+ * that turns readable, and are recorded on the caller's thread by
+ * ews_engine_dispatch(): the site handle never leaves that thread.
+ */
+
+struct result {
+	ews_poll_result r;
+	ews_list *readings; /* owned; NULL when nothing was read */
+};
+
+struct worker {
+	ews_engine *eng;
+	int64_t gateway_id;
+	struct ews__link *link;
+	pthread_t thread;
+	int quit;              /* under eng->mu */
+	struct ews__job *jobs; /* this cycle's; freed when it ends */
+	size_t n_jobs;
+	size_t next; /* next job to take, under eng->mu */
+	int seen;    /* its gateway is ON in this cycle (caller's thread) */
+};
+
+struct ews_engine {
+	ews_site *site;
+	ews_engine_opts opts;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	int pipe_rd, pipe_wr;
+	struct worker **workers;
+	size_t n_workers;
+	struct result *done; /* under mu; room for every job of the cycle */
+	size_t n_done;
+	struct result *taken; /* dispatch's copy of done, same room */
+	size_t outstanding;   /* results of the cycle not yet dispatched */
+	int busy;
+	int64_t cycle_ms;
+	ews_list *cycle_readings;
+};
+
+ews_status
+ews_engine_opts_init(ews_engine_opts *opts, unsigned int version)
+{
+	ews_status st = ews__check_version(version, EWS_ENGINE_OPTS_VERSION,
+	                                   "ews_engine_opts");
+
+	if (st != EWS_OK)
+		return st;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	opts->tcp_timeout_ms = 1000;
+	return EWS_OK;
+}
+
+static void
+notify(ews_engine *eng)
+{
+	ssize_t n = write(eng->pipe_wr, "r", 1);
+
+	(void)n; /* a full pipe is readable already */
+}
+
+/* ------------------------------------------------------------------ */
+/* Workers                                                             */
+
+static void
+read_one(struct worker *w, const struct ews__job *job, int64_t now_ms,
+         struct result *out)
+{
+	ews_test_result res;
+	ews_status st;
+
+	memset(out, 0, sizeof(*out));
+	out->r.device_id = job->device_id;
+	out->r.gateway_id = job->gateway_id;
+	out->readings = ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
+	if (!out->readings) {
+		out->r.outcome = EWS_OUTCOME_IO;
+		snprintf(out->r.message, sizeof(out->r.message),
+		         "out of memory");
+		return;
+	}
+	st = ews__job_read(w->link, job, now_ms, out->readings, &res);
+	out->r.outcome = res.outcome;
+	out->r.exception_code = res.exception_code;
+	out->r.round_trip_us = res.round_trip_us;
+	out->r.readings = (unsigned int)ews_list_len(out->readings);
+	snprintf(out->r.message, sizeof(out->r.message), "%s",
+	         st == EWS_OK ? res.message : ews_error_last()->message);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	ews_engine *eng = w->eng;
+	struct result res;
+
+	pthread_mutex_lock(&eng->mu);
+	for (;;) {
+		while (!w->quit && w->next >= w->n_jobs)
+			pthread_cond_wait(&eng->wake, &eng->mu);
+		if (w->quit)
+			break;
+		const struct ews__job *job = &w->jobs[w->next++];
+		int64_t now_ms = eng->cycle_ms;
+
+		pthread_mutex_unlock(&eng->mu);
+		read_one(w, job, now_ms, &res);
+		pthread_mutex_lock(&eng->mu);
+		eng->done[eng->n_done++] = res;
+		notify(eng);
+	}
+	pthread_mutex_unlock(&eng->mu);
+	return NULL;
+}
+
+static ews_status
+worker_start(ews_engine *eng, const ews_gateway *gw, struct worker **out)
+{
+	struct worker *w = ews__calloc(1, sizeof(*w));
+	ews_status st;
+
+	*out = NULL;
+	if (!w)
+		return EWS_ENOMEM;
+	w->eng = eng;
+	w->gateway_id = gw->id;
+	st = ews__link_new(eng->site, gw, eng->opts.tcp_timeout_ms, &w->link);
+	if (st == EWS_OK && pthread_create(&w->thread, NULL, worker_main, w))
+		st = ews__fail(EWS_EIO,
+		               "gateway '%s': cannot start its "
+		               "worker thread",
+		               gw->name);
+	if (st != EWS_OK) {
+		ews__link_free(w->link);
+		free(w);
+		return st;
+	}
+	*out = w;
+	return EWS_OK;
+}
+
+static void
+worker_stop(ews_engine *eng, struct worker *w)
+{
+	size_t i;
+
+	pthread_mutex_lock(&eng->mu);
+	w->quit = 1;
+	pthread_cond_broadcast(&eng->wake);
+	pthread_mutex_unlock(&eng->mu);
+	pthread_join(w->thread, NULL);
+	ews__link_free(w->link);
+	for (i = 0; i < w->n_jobs; i++)
+		ews__job_free(&w->jobs[i]);
+	free(w->jobs);
+	free(w);
+}
+
+/* The worker of a gateway, started (or restarted with a new address). */
+static ews_status
+worker_for(ews_engine *eng, const ews_gateway *gw, struct worker **out)
+{
+	struct worker **grown;
+	size_t i;
+
+	for (i = 0; i < eng->n_workers; i++) {
+		struct worker *w = eng->workers[i];
+
+		if (w->gateway_id != gw->id)
+			continue;
+		if (ews__link_matches(w->link, gw)) {
+			*out = w;
+			return EWS_OK;
+		}
+		worker_stop(eng, w);
+		eng->workers[i] = eng->workers[--eng->n_workers];
+		break;
+	}
+	grown = ews__realloc(eng->workers,
+	                     (eng->n_workers + 1) * sizeof(*eng->workers));
+	if (!grown)
+		return EWS_ENOMEM;
+	eng->workers = grown;
+	if (worker_start(eng, gw, out) != EWS_OK)
+		return ews_error_last()->code;
+	eng->workers[eng->n_workers++] = *out;
+	return EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifetime                                                            */
+
+ews_status
+ews_engine_open(ews_site *site, const ews_engine_opts *opts, ews_engine **out)
+{
+	ews_engine *eng;
+	int fds[2];
+	ews_status st;
+
+	*out = NULL;
+	if (!site)
+		return ews__fail_field(EWS_EINVAL, "site", "is required");
+	if (!(eng = ews__calloc(1, sizeof(*eng))))
+		return EWS_ENOMEM;
+	ews_engine_opts_init(&eng->opts, EWS_ENGINE_OPTS_VERSION);
+	if (opts &&
+	    (st = ews__check_version(opts->version, EWS_ENGINE_OPTS_VERSION,
+	                             "ews_engine_opts")) != EWS_OK) {
+		free(eng);
+		return st;
+	}
+	if (opts && opts->tcp_timeout_ms)
+		eng->opts.tcp_timeout_ms = opts->tcp_timeout_ms;
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+		free(eng);
+		return ews__fail(EWS_EIO, "engine: pipe: %s", strerror(errno));
+	}
+	eng->site = site;
+	eng->pipe_rd = fds[0];
+	eng->pipe_wr = fds[1];
+	pthread_mutex_init(&eng->mu, NULL);
+	pthread_cond_init(&eng->wake, NULL);
+	*out = eng;
+	return EWS_OK;
+}
+
+static void
+free_results(struct result *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ews_list_free(r[i].readings);
+}
+
+void
+ews_engine_close(ews_engine *eng)
+{
+	size_t i;
+
+	if (!eng)
+		return;
+	for (i = 0; i < eng->n_workers; i++)
+		worker_stop(eng, eng->workers[i]);
+	free(eng->workers);
+	free_results(eng->done, eng->n_done);
+	free(eng->done);
+	free(eng->taken);
+	ews_list_free(eng->cycle_readings);
+	close(eng->pipe_rd);
+	close(eng->pipe_wr);
+	pthread_cond_destroy(&eng->wake);
+	pthread_mutex_destroy(&eng->mu);
+	free(eng);
+}
+
+int
+ews_engine_fd(const ews_engine *eng)
+{
+	return eng->pipe_rd;
+}
+
+int
+ews_engine_busy(const ews_engine *eng)
+{
+	return eng->busy;
+}
+
+int64_t
+ews_engine_next_due_ms(ews_engine *eng, int64_t now_ms)
+{
+	char *text = NULL;
+	int64_t rate_ms = 10 * 60000;
+
+	if (ews_site_setting_get(eng->site, "sample_rate_min", &text) == EWS_OK)
+		rate_ms = strtoll(text, NULL, 10) * 60000;
+	ews_free(text);
+	if (rate_ms <= 0)
+		rate_ms = 10 * 60000;
+	/* Floor division, so times before 1970 align too. */
+	return (now_ms / rate_ms - (now_ms % rate_ms < 0) + 1) * rate_ms;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cycles                                                              */
+
+/* A device that cannot be read as configured reports at once. */
+static void
+report_unreadable(ews_engine *eng, const ews_device *dev)
+{
+	struct result *res = &eng->done[eng->n_done++];
+
+	memset(res, 0, sizeof(*res));
+	res->r.device_id = dev->id;
+	res->r.gateway_id = dev->gateway_id;
+	res->r.outcome = ews_error_last()->code == EWS_ENOMAP
+	                         ? EWS_OUTCOME_NOMAP
+	                         : EWS_OUTCOME_IO;
+	snprintf(res->r.message, sizeof(res->r.message), "%s",
+	         ews_error_last()->message);
+}
+
+/* The jobs of one gateway's ON devices; unreadable ones report now. */
+static ews_status
+jobs_for(ews_engine *eng, const ews_list *devs, int64_t gw_id,
+         struct ews__job **out, size_t *n_out)
+{
+	size_t i, n = 0, cap = ews_list_len(devs);
+	struct ews__job *jobs = ews__calloc(cap, sizeof(*jobs));
+	ews_status st;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!jobs)
+		return EWS_ENOMEM;
+	for (i = 0; i < cap; i++) {
+		const ews_device *d = ews_list_device(devs, i);
+
+		if (d->gateway_id != gw_id || !d->enabled)
+			continue;
+		st = ews__job_prepare(eng->site, d, &jobs[n]);
+		if (st == EWS_ENOMEM) {
+			ews__job_free(&jobs[n]);
+			while (n > 0)
+				ews__job_free(&jobs[--n]);
+			free(jobs);
+			return st;
+		}
+		if (st == EWS_OK) {
+			n++;
+			continue;
+		}
+		ews__job_free(&jobs[n]);
+		pthread_mutex_lock(&eng->mu);
+		report_unreadable(eng, d);
+		pthread_mutex_unlock(&eng->mu);
+	}
+	*out = jobs;
+	*n_out = n;
+	return EWS_OK;
+}
+
+static ews_status
+alloc_cycle(ews_engine *eng, size_t n_devices)
+{
+	free(eng->done);
+	free(eng->taken);
+	eng->n_done = 0;
+	eng->done = ews__calloc(n_devices, sizeof(*eng->done));
+	eng->taken = ews__calloc(n_devices, sizeof(*eng->taken));
+	ews_list_free(eng->cycle_readings);
+	eng->cycle_readings =
+	        ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
+	return eng->done && eng->taken && eng->cycle_readings ? EWS_OK
+	                                                      : EWS_ENOMEM;
+}
+
+/* Queue every ON device of every ON gateway on its gateway's worker. */
+static ews_status
+queue_gateways(ews_engine *eng, const ews_list *gws, const ews_list *devs,
+               size_t *queued)
+{
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = 0; st == EWS_OK && i < ews_list_len(gws); i++) {
+		const ews_gateway *gw = ews_list_gateway(gws, i);
+		struct ews__job *jobs;
+		struct worker *w;
+		size_t n;
+
+		if (!gw->enabled)
+			continue;
+		if ((st = worker_for(eng, gw, &w)) != EWS_OK ||
+		    (st = jobs_for(eng, devs, gw->id, &jobs, &n)) != EWS_OK)
+			break;
+		w->seen = 1;
+		pthread_mutex_lock(&eng->mu);
+		w->jobs = jobs;
+		w->n_jobs = n;
+		w->next = 0;
+		pthread_mutex_unlock(&eng->mu);
+		*queued += n;
+	}
+	return st;
+}
+
+/* Workers of gateways that are gone or OFF are stopped. */
+static void
+retire_unseen(ews_engine *eng)
+{
+	size_t i = 0;
+
+	while (i < eng->n_workers) {
+		struct worker *w = eng->workers[i];
+
+		if (w->seen) {
+			w->seen = 0;
+			i++;
+			continue;
+		}
+		worker_stop(eng, w);
+		eng->workers[i] = eng->workers[--eng->n_workers];
+	}
+}
+
+ews_status
+ews_engine_start_cycle(ews_engine *eng, int64_t now_ms)
+{
+	ews_list *gws = NULL, *devs = NULL;
+	size_t queued = 0;
+	ews_status st;
+
+	if (eng->busy)
+		return ews__fail(EWS_EBUSY, "engine: the previous poll cycle "
+		                            "is still running");
+	if ((st = ews_site_gateway_list(eng->site, &gws)) == EWS_OK &&
+	    (st = ews_site_device_list(eng->site, 0, &devs)) == EWS_OK &&
+	    (st = alloc_cycle(eng, ews_list_len(devs))) == EWS_OK) {
+		eng->cycle_ms = now_ms;
+		st = queue_gateways(eng, gws, devs, &queued);
+		retire_unseen(eng);
+	}
+	pthread_mutex_lock(&eng->mu);
+	eng->outstanding = queued + eng->n_done;
+	eng->busy = eng->outstanding > 0;
+	pthread_cond_broadcast(&eng->wake);
+	if (eng->n_done > 0)
+		notify(eng);
+	pthread_mutex_unlock(&eng->mu);
+	ews_list_free(gws);
+	ews_list_free(devs);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch (caller's thread)                                          */
+
+/* ACQ-4: a device that answered is ON; one that did not is in
+ * communication error. An unknown map is configuration, not a status. */
+static ews_status
+update_status(ews_engine *eng, const ews_poll_result *r)
+{
+	int answered = r->outcome == EWS_OUTCOME_OK || r->readings > 0;
+
+	if (r->outcome == EWS_OUTCOME_NOMAP)
+		return EWS_OK;
+	return ews_site_device_set_status(
+	        eng->site, r->device_id,
+	        answered ? EWS_DEVICE_ON : EWS_DEVICE_COMM_ERROR,
+	        answered ? "answered" : r->message, eng->cycle_ms);
+}
+
+static ews_status
+take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
+{
+	ews_status st = update_status(eng, &res->r);
+	size_t i;
+
+	for (i = 0; i < ews_list_len(res->readings); i++)
+		if (ews__list_push(eng->cycle_readings,
+		                   ews_list_reading(res->readings, i)) !=
+		    EWS_OK)
+			st = EWS_ENOMEM;
+	if (cb)
+		cb(&res->r, userdata);
+	ews_list_free(res->readings);
+	res->readings = NULL;
+	eng->outstanding--;
+	return st;
+}
+
+/* The last device reported: the cycle's readings in one transaction. */
+static ews_status
+finish_cycle(ews_engine *eng)
+{
+	size_t n = ews_list_len(eng->cycle_readings), i;
+	ews_status st = EWS_OK;
+
+	if (n > 0)
+		st = ews_site_samples_add(
+		        eng->site,
+		        ews__list_at(eng->cycle_readings, EWS__LIST_READING, 0),
+		        n);
+	if (st != EWS_OK)
+		ews__error_prefix("poll cycle not recorded");
+	ews_list_free(eng->cycle_readings);
+	eng->cycle_readings = NULL;
+	pthread_mutex_lock(&eng->mu);
+	for (i = 0; i < eng->n_workers; i++) {
+		struct worker *w = eng->workers[i];
+
+		while (w->n_jobs > 0)
+			ews__job_free(&w->jobs[--w->n_jobs]);
+		free(w->jobs);
+		w->jobs = NULL;
+		w->next = 0;
+	}
+	eng->busy = 0;
+	pthread_mutex_unlock(&eng->mu);
+	return st;
+}
+
+ews_status
+ews_engine_dispatch(ews_engine *eng, ews_poll_cb cb, void *userdata)
+{
+	ews_status st = EWS_OK, s;
+	char drain[64];
+	size_t n, i;
+
+	while (read(eng->pipe_rd, drain, sizeof(drain)) > 0)
+		;
+	pthread_mutex_lock(&eng->mu);
+	n = eng->n_done;
+	if (n > 0)
+		memcpy(eng->taken, eng->done, n * sizeof(*eng->done));
+	eng->n_done = 0;
+	pthread_mutex_unlock(&eng->mu);
+	for (i = 0; i < n; i++)
+		if ((s = take_result(eng, &eng->taken[i], cb, userdata)) &&
+		    st == EWS_OK)
+			st = s;
+	if (eng->busy && eng->outstanding == 0 &&
+	    (s = finish_cycle(eng)) != EWS_OK && st == EWS_OK)
+		st = s;
+	return st;
+}
+
+static void
+collect(const ews_poll_result *r, void *userdata)
+{
+	ews__list_push(userdata, r);
+}
+
+static int
+by_device(const void *a, const void *b)
+{
+	const ews_poll_result *x = a, *y = b;
+
+	return (x->device_id > y->device_id) - (x->device_id < y->device_id);
+}
+
+ews_status
+ews_engine_poll_once(ews_engine *eng, int64_t now_ms, ews_list **out)
+{
+	ews_list *list =
+	        ews__list_new(EWS__LIST_POLL_RESULT, sizeof(ews_poll_result));
+	struct pollfd pfd = { eng->pipe_rd, POLLIN, 0 };
+	ews_status st, s;
+
+	*out = NULL;
+	if (!list)
+		return EWS_ENOMEM;
+	st = ews_engine_start_cycle(eng, now_ms);
+	while (eng->busy) {
+		/* Workers always finish: every request has a timeout. */
+		poll(&pfd, 1, 1000);
+		if ((s = ews_engine_dispatch(eng, collect, list)) && !st)
+			st = s;
+	}
+	if (st != EWS_OK) {
+		ews_list_free(list);
+		return st;
+	}
+	if (ews_list_len(list) > 1)
+		qsort((void *)ews__list_at(list, EWS__LIST_POLL_RESULT, 0),
+		      ews_list_len(list), sizeof(ews_poll_result), by_device);
+	*out = list;
+	return EWS_OK;
+}
+
+const ews_poll_result *
+ews_list_poll_result(const ews_list *list, size_t i)
+{
+	return ews__list_at(list, EWS__LIST_POLL_RESULT, i);
+}

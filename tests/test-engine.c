@@ -1,0 +1,293 @@
+/*
+ * The acquisition engine (ACQ-2, ACQ-4, ACQ-5): libews/engine.c, against
+ * pymodbus's TCP server as the peer.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ews/engine.h>
+#include <ews/store.h>
+
+#include "helpers.h"
+#define SITE_FIXTURES_METER_ON_GATEWAY
+#include "site-fixtures.h"
+
+/* An SDM120 at unit 1 serving 230.5 V and 1234.5 kWh (f32, FC 4); its
+ * other registers answer exception 2. */
+static const char sdm120_config[] =
+        "{\"units\": {\"1\": {\"ir\": {\"0\": 17254, \"1\": 32768,"
+        " \"72\": 17562, \"73\": 20480}}}}";
+
+static const int64_t T0 = 1790000000000; /* 2026-09-21T14:13:20Z */
+
+static int64_t
+gateway_at(const char *name, int port)
+{
+	ews_gateway gw = gw_new(name, "127.0.0.1");
+
+	gw.port = (unsigned int)port;
+	ck_assert_int_eq(ews_site_gateway_add(site, &gw), EWS_OK);
+	return gw.id;
+}
+
+static int64_t
+device_at(int64_t gw, const char *model, unsigned int unit, const char *name)
+{
+	ews_device d = dev_new(gw, model, unit);
+
+	snprintf(d.name, sizeof(d.name), "%s", name);
+	return dev_add(&d);
+}
+
+static ews_engine *
+engine_new(unsigned int timeout_ms)
+{
+	ews_engine_opts opts;
+	ews_engine *eng;
+
+	ck_assert_int_eq(ews_engine_opts_init(&opts, EWS_ENGINE_OPTS_VERSION),
+	                 EWS_OK);
+	opts.tcp_timeout_ms = timeout_ms;
+	ck_assert_int_eq(ews_engine_open(site, &opts, &eng), EWS_OK);
+	return eng;
+}
+
+static double
+sample_of(int64_t dev, ews_quantity q, int64_t t_ms, size_t *count)
+{
+	ews_sample_query query;
+	ews_list *list;
+	double v = -1;
+
+	ck_assert_int_eq(
+	        ews_sample_query_init(&query, EWS_SAMPLE_QUERY_VERSION),
+	        EWS_OK);
+	query.device_id = dev;
+	query.quantity = q;
+	ck_assert_int_eq(ews_site_sample_list(site, &query, &list), EWS_OK);
+	*count = ews_list_len(list);
+	if (*count > 0) {
+		ck_assert_int_eq(ews_list_reading(list, 0)->t_ms, t_ms);
+		v = ews_list_reading(list, 0)->value;
+	}
+	ews_list_free(list);
+	return v;
+}
+
+static ews_device_status
+status_of(int64_t dev)
+{
+	ews_device_status s;
+
+	ck_assert_int_eq(ews_site_device_status(site, dev, &s), EWS_OK);
+	return s;
+}
+
+START_TEST(engine_records_exactly_what_the_peer_serves)
+{
+	pid_t pid;
+	int port = helper_peer_start(sdm120_config, &pid);
+	int64_t gw = gateway_at("peer", port);
+	int64_t dev = device_at(gw, "eastron_sdm120", 1, "Meter");
+	ews_engine *eng = engine_new(1000);
+	const ews_poll_result *r;
+	ews_list *results;
+	size_t n;
+
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(results), 1);
+	r = ews_list_poll_result(results, 0);
+	ck_assert_int_eq(r->device_id, dev);
+	ck_assert_int_eq(r->outcome, EWS_OUTCOME_OK);
+	ck_assert_uint_eq(r->readings, 2);
+	ck_assert(sample_of(dev, EWS_Q_VOLTAGE_LN_L1, T0, &n) == 230.5);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(sample_of(dev, EWS_Q_ACTIVE_ENERGY_IMPORT, T0, &n) ==
+	          1234500.0);
+	/* A refused register records nothing, never a 0. */
+	sample_of(dev, EWS_Q_CURRENT_L1, T0, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(status_of(dev), EWS_DEVICE_ON);
+	ews_list_free(results);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
+START_TEST(engine_dead_gateway_is_a_communication_error_others_record)
+{
+	pid_t pid;
+	int port = helper_peer_start(sdm120_config, &pid);
+	int64_t live = device_at(gateway_at("live", port), "eastron_sdm120", 1,
+	                         "Live");
+	/* A port nothing listens on: the peer's, once it is stopped. */
+	pid_t pid2;
+	int dead_port = helper_peer_start(sdm120_config, &pid2);
+	int64_t dead = device_at(gateway_at("dead", dead_port),
+	                         "eastron_sdm120", 1, "Dead");
+	ews_engine *eng = engine_new(500);
+	ews_list *results, *events;
+	size_t n;
+
+	helper_peer_stop(pid2);
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(results), 2);
+	ck_assert_int_eq(ews_list_poll_result(results, 0)->outcome,
+	                 EWS_OUTCOME_OK);
+	ck_assert_int_eq(ews_list_poll_result(results, 1)->outcome,
+	                 EWS_OUTCOME_REFUSED);
+	ck_assert(sample_of(live, EWS_Q_VOLTAGE_LN_L1, T0, &n) == 230.5);
+	sample_of(dead, EWS_Q_VOLTAGE_LN_L1, T0, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(status_of(dead), EWS_DEVICE_COMM_ERROR);
+	ck_assert_int_eq(status_of(live), EWS_DEVICE_ON);
+	/* Each change is an event; the same status again is none. */
+	ews_list_free(results);
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0 + 600000, &results),
+	                 EWS_OK);
+	ck_assert_int_eq(ews_site_event_list(site, 0, 0, &events), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(events), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const ews_event *e = ews_list_event(events, i);
+
+		ck_assert_int_eq(e->t_ms, T0);
+		ck_assert_int_eq(e->old_status, EWS_DEVICE_UNKNOWN);
+		ck_assert_int_eq(e->new_status, e->device_id == dead
+		                                        ? EWS_DEVICE_COMM_ERROR
+		                                        : EWS_DEVICE_ON);
+	}
+	ews_list_free(events);
+	ews_list_free(results);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
+START_TEST(engine_skips_off_devices_and_reports_unknown_maps)
+{
+	pid_t pid;
+	int port = helper_peer_start(sdm120_config, &pid);
+	int64_t gw = gateway_at("peer", port);
+	int64_t off = device_at(gw, "eastron_sdm120", 1, "Off");
+	int64_t nomap = device_at(gw, "btdin_f3n300", 2, "No map");
+	ews_engine *eng = engine_new(1000);
+	const ews_poll_result *r;
+	ews_list *results;
+
+	ck_assert_int_eq(ews_site_device_set_enabled(site, off, 0), EWS_OK);
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	ck_assert_uint_eq(ews_list_len(results), 1);
+	r = ews_list_poll_result(results, 0);
+	ck_assert_int_eq(r->device_id, nomap);
+	ck_assert_int_eq(r->outcome, EWS_OUTCOME_NOMAP);
+	ck_assert_ptr_nonnull(strstr(r->message, "register map unknown"));
+	ck_assert_int_eq(status_of(off), EWS_DEVICE_OFF);
+	ck_assert_int_eq(status_of(nomap), EWS_DEVICE_UNKNOWN);
+	ews_list_free(results);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
+struct seen {
+	int64_t fast_device;
+	double fast_after_s;
+	struct timespec start;
+};
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+note_fast(const ews_poll_result *r, void *userdata)
+{
+	struct seen *s = userdata;
+
+	if (r->device_id == s->fast_device)
+		s->fast_after_s = since(&s->start);
+}
+
+/* ACQ-5: a gateway whose peer answers after 2 s delays no other. */
+START_TEST(engine_slow_gateway_does_not_delay_the_others)
+{
+	pid_t slow_pid, fast_pid;
+	char slow_config[256];
+	int slow_port, fast_port;
+	struct seen seen = { 0, -1, { 0, 0 } };
+	struct pollfd pfd;
+	ews_engine *eng;
+
+	snprintf(slow_config, sizeof(slow_config),
+	         "{\"delay_ms\": 2000, \"units\": %s",
+	         strchr(sdm120_config, ':') + 2);
+	slow_port = helper_peer_start(slow_config, &slow_pid);
+	fast_port = helper_peer_start(sdm120_config, &fast_pid);
+	device_at(gateway_at("slow", slow_port), "eastron_sdm120", 1, "Slow");
+	seen.fast_device = device_at(gateway_at("fast", fast_port),
+	                             "eastron_sdm120", 1, "Fast");
+	eng = engine_new(5000);
+	clock_gettime(CLOCK_MONOTONIC, &seen.start);
+	ck_assert_int_eq(ews_engine_start_cycle(eng, T0), EWS_OK);
+	ck_assert_int_eq(ews_engine_start_cycle(eng, T0), EWS_EBUSY);
+	pfd.fd = ews_engine_fd(eng);
+	pfd.events = POLLIN;
+	while (ews_engine_busy(eng)) {
+		ck_assert_int_ge(poll(&pfd, 1, 10000), 0);
+		ck_assert_int_eq(ews_engine_dispatch(eng, note_fast, &seen),
+		                 EWS_OK);
+	}
+	ck_assert_msg(seen.fast_after_s >= 0 && seen.fast_after_s < 1.0,
+	              "the fast gateway's device reported after %.2f s",
+	              seen.fast_after_s);
+	ck_assert_msg(since(&seen.start) >= 2.0, "the slow peer was not slow");
+	ews_engine_close(eng);
+	helper_peer_stop(slow_pid);
+	helper_peer_stop(fast_pid);
+}
+END_TEST
+
+START_TEST(engine_cycles_are_due_at_multiples_of_the_sample_rate)
+{
+	ews_engine *eng = engine_new(0);
+	const int64_t minute = 60000;
+	int64_t at = 1790000000000 - 1790000000000 % (10 * minute);
+
+	ck_assert_int_eq(ews_engine_next_due_ms(eng, at), at + 10 * minute);
+	ck_assert_int_eq(ews_engine_next_due_ms(eng, at + 3 * minute + 12345),
+	                 at + 10 * minute);
+	ck_assert_int_eq(ews_site_setting_set(site, "sample_rate_min", "15"),
+	                 EWS_OK);
+	ck_assert_int_eq(ews_engine_next_due_ms(eng, 0), 15 * minute);
+	ck_assert_int_eq(ews_engine_next_due_ms(eng, -1), 0);
+	ews_engine_close(eng);
+	ews_engine_close(NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase("engine");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, engine_records_exactly_what_the_peer_serves);
+	tcase_add_test(
+	        tc, engine_dead_gateway_is_a_communication_error_others_record);
+	tcase_add_test(tc, engine_skips_off_devices_and_reports_unknown_maps);
+	tcase_add_test(tc, engine_slow_gateway_does_not_delay_the_others);
+	tcase_add_test(tc,
+	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
+	suite_add_tcase(s, tc);
+	return helper_run(s);
+}
