@@ -19,7 +19,7 @@ BUILD_ASAN=${EWS_ASAN_BUILD_DIR:-build-asan}
 
 PACKAGES=(build-essential g++ meson ninja-build pkg-config libsqlite3-dev
 	libmodbus-dev libyajl-dev libcurl4-openssl-dev check libevent-dev
-	python3 python3-dev python3-cffi python3-pymodbus mbpoll valgrind
+	python3 python3-dev python3-cffi python3-pymodbus python3-serial mbpoll valgrind
 	tzdata)
 
 say() {

@@ -1,0 +1,142 @@
+"""Options and configuration files of ews-sim: refusals name the field."""
+import json
+import os
+
+import simtest
+
+GOOD = {"unit": 1, "model": "eastron_sdm630"}
+GENERIC = {"unit": 5, "model": "generic_modbus_meter", "read_code": 4,
+           "register": "0x0048", "words": 2, "type": "f32", "multiplier": 1}
+
+# (devices or raw text, text the error must contain)
+REFUSED = [
+    ("{not json", "not valid JSON"),
+    ('{"devices": [], "x": 1}', "x: unknown field"),
+    ("[]", "must be an object"),
+    ([], "devices: must be an array of 1-247 devices"),
+    ([{"model": "eastron_sdm630"}], "devices[0].unit: required"),
+    ([dict(GOOD, unit=0)], "devices[0].unit: 0 is outside 1-247"),
+    ([dict(GOOD, unit=300)], "devices[0].unit: 300 is outside 1-247"),
+    ([dict(GOOD, unit="1")], "devices[0].unit: must be an integer"),
+    ([GOOD, GOOD], "devices[1].unit: 1 is already used by devices[0]"),
+    ([{"unit": 1}], "devices[0].model: required"),
+    ([dict(GOOD, model="nope")], 'devices[0].model: unknown model "nope"'),
+    ([dict(GOOD, model="megatiker_measure")],
+     "devices[0].model: register map unknown for megatiker_measure: "
+     "cannot simulate"),
+    ([dict(GOOD, colour="red")], "devices[0].colour: unknown field"),
+    ([dict(GOOD, profile="weekend")], "devices[0].profile: must be one of"),
+    ([dict(GOOD, peak_w=-5)], "devices[0].peak_w"),
+    ([dict(GOOD, phases=2)], "devices[0].phases: must be 1 or 3"),
+    ([{"unit": 2, "model": "eastron_sdm120", "phases": 3}],
+     "devices[0].phases: eastron_sdm120 is single-phase"),
+    ([dict(GOOD, energy_kwh="many")], "devices[0].energy_kwh: must be a "
+     "number"),
+    ([dict(GOOD, faults={"exception": 12})],
+     "devices[0].faults.exception: 12 is outside 0-11"),
+    ([dict(GOOD, faults={"latency_ms": "x"})],
+     "devices[0].faults.latency_ms: must be an integer"),
+    ([dict(GOOD, faults={"timeout": 1})],
+     "devices[0].faults.timeout: must be true or false"),
+    ([dict(GOOD, faults={"bogus": 1})],
+     "devices[0].faults.bogus: unknown field"),
+    ([dict(GOOD, faults=[])], "devices[0].faults: must be an object"),
+    ([{k: v for k, v in GENERIC.items() if k != "multiplier"}],
+     "devices[0].multiplier: required for generic_modbus_meter"),
+    ([dict(GENERIC, words=1)], "devices[0].type: f32 takes 2 words, not 1"),
+    ([dict(GENERIC, register="0x1FFFF")], "devices[0].register"),
+    ([dict(GENERIC, register=65535)],
+     "devices[0].register: 2 words from 0xFFFF pass 0xFFFF"),
+    ([dict(GENERIC, read_code=2)], "devices[0].read_code: 2 is outside 3-4"),
+    ([dict(GENERIC, type="bit")], "devices[0].type: must be one of"),
+    ([dict(GENERIC, word_order="le")], "devices[0].word_order"),
+    ([dict(GOOD, read_code=4)], "devices[0].read_code: only "
+     "generic_modbus_meter takes a register; eastron_sdm630 has its own "
+     "map"),
+    ([dict(GOOD, setpoint_a=10)], "devices[0].setpoint_a: only EV stations "
+     "take it"),
+    ([dict(GOOD, peak_dm3_h=10)], "devices[0].peak_dm3_h: only gas and "
+     "water meters take it"),
+    ([{"unit": 7, "model": "abl_emh1", "vehicle": "sometimes"}],
+     "devices[0].vehicle: must be one of"),
+    ('{"devices": [{"unit": 1, "unit": 2, "model": "eastron_sdm630"}]}',
+     "devices[0].unit: given twice"),
+]
+
+
+class TestConfig(simtest.SimTestCase):
+    def write(self, content):
+        path = os.path.join(self.tmp, "bad.json")
+        with open(path, "w") as f:
+            if isinstance(content, str):
+                f.write(content)
+            else:
+                json.dump({"devices": content}, f)
+        return path
+
+    def test_refusals_exit_2_and_name_the_field(self):
+        for content, text in REFUSED:
+            path = self.write(content)
+            rc, out, err = self.run_sim(["--print-values", "--catalog",
+                                         simtest.CATALOG, "--config", path])
+            self.assertEqual(rc, 2, (content, err))
+            self.assertIn("ews-sim: %s: " % path, err)
+            self.assertIn(text, err, content)
+            self.assertEqual(out, "")
+
+    def test_server_refuses_the_same_way(self):
+        path = self.write([dict(GOOD, model="megatiker_measure")])
+        rc, out, err = self.run_sim(["--port", "0", "--catalog",
+                                     simtest.CATALOG, "--config", path])
+        self.assertEqual(rc, 2)
+        self.assertIn("register map unknown for megatiker_measure", err)
+
+    def test_catalogue_numbers_name_models_too(self):
+        d = self.values([{"unit": 3, "model": "F3N200"}])
+        self.assertEqual(d[3]["model"], "btdin_f3n200")
+
+    def test_missing_file_is_an_io_error(self):
+        rc, out, err = self.run_sim(["--print-values", "--catalog",
+                                     simtest.CATALOG, "--config",
+                                     os.path.join(self.tmp, "none.json")])
+        self.assertEqual(rc, 3)
+        self.assertIn("cannot read", err)
+
+    def test_usage_errors_exit_1(self):
+        cfg = self.config([GOOD])
+        cases = [
+            [],
+            ["--config", cfg, "--site", self.tmp, "--gateway", "1"],
+            ["--site", self.tmp],
+            ["--config", cfg, "--gateway", "2"],
+            ["--config", cfg, "--rtu", "/dev/null", "--port", "5020"],
+            ["--config", cfg, "--baud", "9600"],
+            ["--config", cfg, "--start", "yesterday"],
+            ["--config", cfg, "--start", "2024-02-30T10:00Z"],
+            ["--config", cfg, "--time-scale", "-1"],
+            ["--config", cfg, "--seed", "x"],
+            ["--config", cfg, "--port", "70000"],
+            ["--config", cfg, "--parity", "X", "--rtu", "/dev/null"],
+            ["--config", cfg, "--unknown-unit", "maybe"],
+            ["--config", cfg, "--frobnicate"],
+            ["--config", cfg, "extra"],
+        ]
+        for args in cases:
+            rc, out, err = self.run_sim(args)
+            self.assertEqual(rc, 1, (args, err))
+            self.assertIn("Try 'ews-sim --help'", err)
+
+    def test_help_and_version(self):
+        rc, out, err = self.run_sim(["--help"])
+        self.assertEqual(rc, 0)
+        self.assertIn("--print-values", out)
+        rc, out, err = self.run_sim(["--version"])
+        self.assertEqual(rc, 0)
+        self.assertTrue(out.startswith("ews-sim "))
+
+    def test_port_in_use_is_an_io_error(self):
+        s = self.sim([GOOD])
+        rc, out, err = self.run_sim(self.base_args([GOOD]) +
+                                    ["--port", str(s.port)])
+        self.assertEqual(rc, 3, err)
+        self.assertIn("listen on 127.0.0.1 port %d" % s.port, err)
