@@ -67,9 +67,11 @@ struct ews__job {
 	struct ews__plan plan;
 };
 
-/* Prepare the read of a device: EWS_ENOMAP when its map is unknown. */
+/* Prepare the read of a device: EWS_ENOMAP when its map is unknown. With
+ * counters_only, only its cumulative counters (the recording cycle), or
+ * its whole map if it has none. */
 ews_status ews__job_prepare(ews_site *site, const ews_device *dev,
-                            struct ews__job *job);
+                            int counters_only, struct ews__job *job);
 void ews__job_free(struct ews__job *job);
 
 /*

@@ -222,11 +222,28 @@ link_read(struct ews__link *link, unsigned int unit,
 /* ------------------------------------------------------------------ */
 /* Jobs: what a device is read with                                    */
 
+/* The registers a job reads: the counters, or all of them. */
+static size_t
+select_registers(const ews_model *m, int counters_only,
+                 const ews_register **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; counters_only && i < m->register_count; i++)
+		if (ews_quantity_is_counter(ews_model_register(m, i)->quantity))
+			out[n++] = ews_model_register(m, i);
+	if (n > 0)
+		return n;
+	for (i = 0; i < m->register_count; i++)
+		out[i] = ews_model_register(m, i);
+	return m->register_count;
+}
+
 ews_status
-ews__job_prepare(ews_site *site, const ews_device *dev, struct ews__job *job)
+ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
+                 struct ews__job *job)
 {
 	const ews_model *m;
-	size_t i;
 
 	memset(job, 0, sizeof(*job));
 	job->device_id = dev->id;
@@ -263,9 +280,7 @@ ews__job_prepare(ews_site *site, const ews_device *dev, struct ews__job *job)
 		job->regs = ews__calloc(m->register_count, sizeof(*job->regs));
 		if (!job->regs)
 			return EWS_ENOMEM;
-		for (i = 0; i < m->register_count; i++)
-			job->regs[i] = ews_model_register(m, i);
-		job->n_regs = m->register_count;
+		job->n_regs = select_registers(m, counters_only, job->regs);
 	}
 	return ews__plan_build(job->regs, job->n_regs, 1, MERGE_GAP,
 	                       &job->plan);
@@ -421,7 +436,7 @@ ews_site_device_read(ews_site *site, int64_t id, int64_t now_ms, ews_list **out)
 	*out = NULL;
 	memset(&job, 0, sizeof(job));
 	if ((st = load_target(site, id, &dev, &gw)) == EWS_OK &&
-	    (st = ews__job_prepare(site, &dev, &job)) == EWS_OK &&
+	    (st = ews__job_prepare(site, &dev, 0, &job)) == EWS_OK &&
 	    (st = ews__link_new(site, &gw, 0, &link)) == EWS_OK) {
 		list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
 		st = list ? ews__job_read(link, &job, now_ms, list, &res)
@@ -516,7 +531,7 @@ ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
 		return st;
 	memset(&job, 0, sizeof(job));
 	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
-	    (st = ews__job_prepare(site, &dev, &job)) != EWS_OK) {
+	    (st = ews__job_prepare(site, &dev, 0, &job)) != EWS_OK) {
 		ews__job_free(&job);
 		return test_refusal(st, out);
 	}

@@ -53,6 +53,15 @@ struct ews_engine {
 	int busy;
 	int64_t cycle_ms;
 	ews_list *cycle_readings;
+	/* Statuses this engine recorded, by device id: a poll that confirms
+	 * one costs no database read (caller's thread only). */
+	struct known_status *known;
+	size_t n_known;
+};
+
+struct known_status {
+	int64_t device_id;
+	ews_device_status status;
 };
 
 ews_status
@@ -262,6 +271,7 @@ ews_engine_close(ews_engine *eng)
 	for (i = 0; i < eng->n_workers; i++)
 		worker_stop(eng, eng->workers[i]);
 	free(eng->workers);
+	free(eng->known);
 	free_results(eng->done, eng->n_done);
 	free(eng->done);
 	free(eng->taken);
@@ -337,7 +347,7 @@ jobs_for(ews_engine *eng, const ews_list *devs, int64_t gw_id,
 
 		if (d->gateway_id != gw_id || !d->enabled)
 			continue;
-		st = ews__job_prepare(eng->site, d, &jobs[n]);
+		st = ews__job_prepare(eng->site, d, 1, &jobs[n]);
 		if (st == EWS_ENOMEM) {
 			ews__job_free(&jobs[n]);
 			while (n > 0)
@@ -455,19 +465,55 @@ ews_engine_start_cycle(ews_engine *eng, int64_t now_ms)
 /* ------------------------------------------------------------------ */
 /* Dispatch (caller's thread)                                          */
 
+static int
+by_known_id(const void *a, const void *b)
+{
+	const struct known_status *x = a, *y = b;
+
+	return (x->device_id > y->device_id) - (x->device_id < y->device_id);
+}
+
+/* Remember what was recorded; kept sorted for bsearch. */
+static void
+remember_status(ews_engine *eng, int64_t id, ews_device_status status)
+{
+	struct known_status key = { id, status }, *k, *grown;
+
+	k = bsearch(&key, eng->known, eng->n_known, sizeof(key), by_known_id);
+	if (k) {
+		k->status = status;
+		return;
+	}
+	grown = realloc(eng->known, (eng->n_known + 1) * sizeof(*grown));
+	if (!grown)
+		return; /* only a cache: the next poll reads the database */
+	eng->known = grown;
+	eng->known[eng->n_known++] = key;
+	qsort(eng->known, eng->n_known, sizeof(key), by_known_id);
+}
+
 /* ACQ-4: a device that answered is ON; one that did not is in
  * communication error. An unknown map is configuration, not a status. */
 static ews_status
 update_status(ews_engine *eng, const ews_poll_result *r)
 {
 	int answered = r->outcome == EWS_OUTCOME_OK || r->readings > 0;
+	ews_device_status status =
+	        answered ? EWS_DEVICE_ON : EWS_DEVICE_COMM_ERROR;
+	struct known_status key = { r->device_id, status }, *k;
+	ews_status st;
 
 	if (r->outcome == EWS_OUTCOME_NOMAP)
 		return EWS_OK;
-	return ews_site_device_set_status(
-	        eng->site, r->device_id,
-	        answered ? EWS_DEVICE_ON : EWS_DEVICE_COMM_ERROR,
-	        answered ? "answered" : r->message, eng->cycle_ms);
+	k = bsearch(&key, eng->known, eng->n_known, sizeof(key), by_known_id);
+	if (k && k->status == status)
+		return EWS_OK;
+	st = ews_site_device_set_status(eng->site, r->device_id, status,
+	                                answered ? "answered" : r->message,
+	                                eng->cycle_ms);
+	if (st == EWS_OK)
+		remember_status(eng, r->device_id, status);
+	return st;
 }
 
 static ews_status

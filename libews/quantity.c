@@ -101,6 +101,14 @@ ews_quantity_unit(ews_quantity q)
 	return r ? r->unit : NULL;
 }
 
+int
+ews_quantity_is_counter(ews_quantity q)
+{
+	return (q >= EWS_Q_ACTIVE_ENERGY_IMPORT &&
+	        q <= EWS_Q_APPARENT_ENERGY) ||
+	       q == EWS_Q_VOLUME;
+}
+
 ews_status
 ews_quantity_from_name(const char *name, ews_quantity *out)
 {

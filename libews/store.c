@@ -281,6 +281,11 @@ ews_site_device_set_status(ews_site *site, int64_t id, ews_device_status status,
 		reason = "";
 	if ((st = ews__check_text("reason", reason)) != EWS_OK)
 		return st;
+	/* Every poll confirms most statuses: that is a read, not a write
+	 * transaction. A change is re-checked inside the transaction. */
+	if ((st = stored_status(site, id, &old, &gateway)) != EWS_OK ||
+	    old == (int64_t)status)
+		return st;
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
 	st = stored_status(site, id, &old, &gateway);

@@ -105,6 +105,13 @@ EWS_API const char *ews_quantity_name(ews_quantity q);
 EWS_API const char *ews_quantity_unit(ews_quantity q);
 
 /**
+ * Whether a quantity is a cumulative counter (energies, volumes): what the
+ * recording cycle stores every sample period (ACQ-2). Others are live
+ * values, read on demand (ACQ-3).
+ */
+EWS_API int ews_quantity_is_counter(ews_quantity q);
+
+/**
  * Quantity with the given stable name.
  * @return EWS_OK, or EWS_ENOTFOUND for a name that is not in the vocabulary
  *         (then *out is EWS_Q_NONE).
