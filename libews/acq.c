@@ -222,16 +222,21 @@ link_read(struct ews__link *link, unsigned int unit,
 /* ------------------------------------------------------------------ */
 /* Jobs: what a device is read with                                    */
 
-/* The registers a job reads: the counters, or all of them. */
+/* The registers a job reads: the counters (and an EV station's pilot
+ * state, which tells a station failure: ACQ-4), or all of them. */
 static size_t
 select_registers(const ews_model *m, int counters_only,
                  const ews_register **out)
 {
 	size_t i, n = 0;
 
-	for (i = 0; counters_only && i < m->register_count; i++)
-		if (ews_quantity_is_counter(ews_model_register(m, i)->quantity))
-			out[n++] = ews_model_register(m, i);
+	for (i = 0; counters_only && i < m->register_count; i++) {
+		const ews_register *r = ews_model_register(m, i);
+
+		if (ews_quantity_is_counter(r->quantity) ||
+		    r->quantity == EWS_Q_CP_STATE)
+			out[n++] = r;
+	}
 	if (n > 0)
 		return n;
 	for (i = 0; i < m->register_count; i++)

@@ -23,7 +23,8 @@
 
 struct result {
 	ews_poll_result r;
-	ews_list *readings; /* owned; NULL when nothing was read */
+	ews_list *readings;  /* owned; NULL when nothing was read */
+	int station_failure; /* pilot state E or F: the EVSE reports a fault */
 };
 
 struct worker {
@@ -111,6 +112,12 @@ read_one(struct worker *w, const struct ews__job *job, int64_t now_ms,
 	out->r.exception_code = res.exception_code;
 	out->r.round_trip_us = res.round_trip_us;
 	out->r.readings = (unsigned int)ews_list_len(out->readings);
+	for (size_t i = 0; i < ews_list_len(out->readings); i++) {
+		const ews_reading *rd = ews_list_reading(out->readings, i);
+
+		if (rd->quantity == EWS_Q_CP_STATE && rd->value >= EWS_CP_E)
+			out->station_failure = 1;
+	}
 	snprintf(out->r.message, sizeof(out->r.message), "%s",
 	         st == EWS_OK ? res.message : ews_error_last()->message);
 }
@@ -495,21 +502,31 @@ remember_status(ews_engine *eng, int64_t id, ews_device_status status)
 /* ACQ-4: a device that answered is ON; one that did not is in
  * communication error. An unknown map is configuration, not a status. */
 static ews_status
-update_status(ews_engine *eng, const ews_poll_result *r)
+update_status(ews_engine *eng, const struct result *res)
 {
+	const ews_poll_result *r = &res->r;
 	int answered = r->outcome == EWS_OUTCOME_OK || r->readings > 0;
-	ews_device_status status =
-	        answered ? EWS_DEVICE_ON : EWS_DEVICE_COMM_ERROR;
-	struct known_status key = { r->device_id, status }, *k;
+	ews_device_status status = EWS_DEVICE_ON;
+	const char *reason = "answered";
+	struct known_status key, *k;
 	ews_status st;
 
 	if (r->outcome == EWS_OUTCOME_NOMAP)
 		return EWS_OK;
+	if (!answered) {
+		status = EWS_DEVICE_COMM_ERROR;
+		reason = r->message;
+	} else if (res->station_failure) {
+		status = EWS_DEVICE_STATION_FAILURE;
+		reason = "control pilot state E or F: the station reports a "
+		         "fault";
+	}
+	key.device_id = r->device_id;
+	key.status = status;
 	k = bsearch(&key, eng->known, eng->n_known, sizeof(key), by_known_id);
 	if (k && k->status == status)
 		return EWS_OK;
-	st = ews_site_device_set_status(eng->site, r->device_id, status,
-	                                answered ? "answered" : r->message,
+	st = ews_site_device_set_status(eng->site, r->device_id, status, reason,
 	                                eng->cycle_ms);
 	if (st == EWS_OK)
 		remember_status(eng, r->device_id, status);
@@ -519,7 +536,7 @@ update_status(ews_engine *eng, const ews_poll_result *r)
 static ews_status
 take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 {
-	ews_status st = update_status(eng, &res->r);
+	ews_status st = update_status(eng, res);
 	size_t i;
 
 	for (i = 0; i < ews_list_len(res->readings); i++)

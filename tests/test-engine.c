@@ -195,6 +195,36 @@ START_TEST(engine_skips_off_devices_and_reports_unknown_maps)
 }
 END_TEST
 
+/* ACQ-4: an EV station whose pilot state is F reports a station failure;
+ * one charging (state C) is ON. Heidelberg map: state at input register 5,
+ * energy (VAh, u32) at 17. */
+START_TEST(engine_ev_station_in_state_f_is_a_station_failure)
+{
+	static const char config[] =
+	        "{\"units\": {\"1\": {\"ir\": {\"5\": 10, \"17\": 0, "
+	        "\"18\": 500}}, \"2\": {\"ir\": {\"5\": 6, \"17\": 1, "
+	        "\"18\": 0}}}}";
+	pid_t pid;
+	int port = helper_peer_start(config, &pid);
+	int64_t gw = gateway_at("stations", port);
+	int64_t faulty = device_at(gw, "heidelberg_energy_control", 1, "F");
+	int64_t charging = device_at(gw, "heidelberg_energy_control", 2, "C");
+	ews_engine *eng = engine_new(1000);
+	ews_list *results;
+	size_t n;
+
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	ck_assert_int_eq(status_of(faulty), EWS_DEVICE_STATION_FAILURE);
+	ck_assert_int_eq(status_of(charging), EWS_DEVICE_ON);
+	ck_assert(sample_of(faulty, EWS_Q_CP_STATE, T0, &n) == EWS_CP_F);
+	ck_assert(sample_of(charging, EWS_Q_APPARENT_ENERGY, T0, &n) ==
+	          65536.0);
+	ews_list_free(results);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
 struct seen {
 	int64_t fast_device;
 	double fast_after_s;
@@ -289,6 +319,7 @@ main(void)
 	        tc, engine_dead_gateway_is_a_communication_error_others_record);
 	tcase_add_test(tc, engine_skips_off_devices_and_reports_unknown_maps);
 	tcase_add_test(tc, engine_slow_gateway_does_not_delay_the_others);
+	tcase_add_test(tc, engine_ev_station_in_state_f_is_a_station_failure);
 	tcase_add_test(tc,
 	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
 	suite_add_tcase(s, tc);
