@@ -244,6 +244,16 @@ select_registers(const ews_model *m, int counters_only,
 	return m->register_count;
 }
 
+/* The Modbus slave of a device: EMS remote addressing "device-interface"
+ * uses the EMS CX³ rule, slave = 10 × interface + device. */
+static unsigned int
+unit_of(const ews_device *dev)
+{
+	return dev->ems_interface
+	               ? UNIT_OF_EMS * dev->ems_interface + dev->address
+	               : dev->address;
+}
+
 ews_status
 ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
                  struct ews__job *job)
@@ -254,9 +264,7 @@ ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
 	job->device_id = dev->id;
 	job->gateway_id = dev->gateway_id;
 	snprintf(job->name, sizeof(job->name), "%s", dev->name);
-	job->unit = dev->ems_interface
-	                    ? UNIT_OF_EMS * dev->ems_interface + dev->address
-	                    : dev->address;
+	job->unit = unit_of(dev);
 	if (ews_catalog_find(site->catalog, dev->model, &m) != EWS_OK)
 		return ews__fail_field(EWS_ENOMAP, "model",
 		                       "register map unknown for %s: the model "
@@ -551,4 +559,81 @@ ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
 	ews__job_free(&job);
 	ews_error_clear();
 	return st == EWS_ENOMEM ? st : EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands (ACQ-6)                                                    */
+
+/* The register a quantity is written through. */
+static ews_status
+writable_register(ews_site *site, const ews_device *dev, ews_quantity q,
+                  const ews_register **out)
+{
+	const ews_model *m;
+	size_t i;
+
+	if (ews_catalog_find(site->catalog, dev->model, &m) != EWS_OK ||
+	    !m->has_map)
+		return ews__fail(EWS_ENOMAP, "register map unknown for %s",
+		                 dev->model);
+	for (i = 0; i < m->register_count; i++) {
+		const ews_register *r = ews_model_register(m, i);
+
+		if (r->quantity == q && r->write_function) {
+			*out = r;
+			return EWS_OK;
+		}
+	}
+	return ews__fail_field(EWS_EINVAL, "quantity",
+	                       "%s has no writable register for %s", m->name,
+	                       ews_quantity_name(q) ? ews_quantity_name(q)
+	                                            : "that quantity");
+}
+
+static ews_status
+link_write(struct ews__link *link, unsigned int unit, const ews_register *r,
+           const uint16_t *words, ews_test_result *res)
+{
+	int64_t start = monotonic_us();
+	int n = -1;
+
+	modbus_set_slave(link->mb, (int)unit);
+	if (r->write_function == 5)
+		n = modbus_write_bit(link->mb, (int)r->address, words[0] != 0);
+	else if (r->write_function == 6)
+		n = modbus_write_register(link->mb, (int)r->address, words[0]);
+	else if (r->write_function == 16)
+		n = modbus_write_registers(link->mb, (int)r->address,
+		                           (int)r->words, words);
+	if (n < 0)
+		return io_failure(errno, link, res);
+	res->outcome = EWS_OUTCOME_OK;
+	res->round_trip_us = (unsigned int)(monotonic_us() - start);
+	snprintf(res->message, sizeof(res->message), "written");
+	return EWS_OK;
+}
+
+ews_status
+ews_site_device_write(ews_site *site, int64_t id, ews_quantity quantity,
+                      double value, ews_test_result *out)
+{
+	struct ews__link *link = NULL;
+	const ews_register *reg = NULL;
+	uint16_t words[4];
+	ews_device dev;
+	ews_gateway gw;
+	ews_status st;
+
+	if ((st = test_init(out)) != EWS_OK ||
+	    (st = load_target(site, id, &dev, &gw)) != EWS_OK ||
+	    (st = writable_register(site, &dev, quantity, &reg)) != EWS_OK ||
+	    (st = ews_register_encode(reg, value, words, 4)) != EWS_OK ||
+	    (st = ews__link_new(site, &gw, 0, &link)) != EWS_OK)
+		return st;
+	if ((st = link_connect(link, out)) == EWS_OK)
+		st = link_write(link, unit_of(&dev), reg, words, out);
+	ews__link_free(link);
+	if (st != EWS_OK)
+		return ews__fail(st, "device '%s': %s", dev.name, out->message);
+	return EWS_OK;
 }

@@ -45,9 +45,8 @@ static const char *const family_names[] = {
 
 /* Indexed by bit number. */
 static const char *const capability_names[] = {
-	"measure", "state", "command",   "link",    "evse",
-	"pulse",   "thd",   "harmonics", "generic", "virtual",
-	"labels",
+	"measure", "state",     "command", "link",    "evse",   "pulse",
+	"thd",     "harmonics", "generic", "virtual", "labels",
 };
 
 static const char *const commodity_names[] = {
@@ -754,5 +753,100 @@ ews_register_decode(const ews_register *reg, const uint16_t *words,
 		                 "%s: the value is not a finite number",
 		                 ews_quantity_name(reg->quantity));
 	*out = v;
+	return EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Encoding (commands)                                                 */
+
+static ews_status
+encode_fail(const ews_register *reg, double value, const char *why)
+{
+	return ews__fail_field(EWS_EINVAL, "value", "%g for %s %s", value,
+	                       ews_quantity_name(reg->quantity), why);
+}
+
+/* Bits of an integer register, refusing what its type cannot hold. */
+static ews_status
+integer_bits(const ews_register *reg, double value, uint64_t *out)
+{
+	double raw = nearbyint(value / reg->factor), lo = 0, hi = 65535;
+	size_t i;
+
+	if (reg->value_count > 0) {
+		for (i = 0; i < reg->value_count; i++)
+			if (reg->values[i].value * reg->factor == value) {
+				*out = (uint64_t)reg->values[i].raw;
+				return EWS_OK;
+			}
+		return encode_fail(reg, value, "is not in the value table");
+	}
+	switch (reg->type) {
+	case EWS_REG_S16:
+		lo = INT16_MIN;
+		hi = INT16_MAX;
+		break;
+	case EWS_REG_U32:
+		hi = UINT32_MAX;
+		break;
+	case EWS_REG_S32:
+		lo = INT32_MIN;
+		hi = INT32_MAX;
+		break;
+	case EWS_REG_U64:
+		hi = 18446744073709549568.0;
+		break;
+	case EWS_REG_S64:
+		lo = (double)INT64_MIN;
+		hi = 9223372036854774784.0;
+		break;
+	case EWS_REG_BIT:
+		hi = 1;
+		break;
+	case EWS_REG_ASCII_LOW:
+	case EWS_REG_ASCII_HIGH:
+		hi = 255;
+		break;
+	default:
+		break;
+	}
+	if (!isfinite(raw) || raw < lo || raw > hi)
+		return encode_fail(reg, value,
+		                   "is out of the register's range");
+	*out = raw < 0 ? (uint64_t)(int64_t)raw : (uint64_t)raw;
+	return EWS_OK;
+}
+
+ews_status
+ews_register_encode(const ews_register *reg, double value, uint16_t *words,
+                    size_t n_words)
+{
+	uint64_t bits = 0;
+	unsigned int i, n;
+
+	if (!reg || !words || n_words < reg->words)
+		return ews__fail(EWS_EINVAL, "register and room for its words "
+		                             "are required");
+	if (!isfinite(value))
+		return encode_fail(reg, value, "is not a finite number");
+	n = reg->words;
+	if (reg->type == EWS_REG_F32) {
+		float f = (float)(value / reg->factor);
+		uint32_t b;
+
+		memcpy(&b, &f, sizeof(b));
+		bits = b;
+	} else if (reg->type == EWS_REG_F64) {
+		double d = value / reg->factor;
+
+		memcpy(&bits, &d, sizeof(bits));
+	} else if (integer_bits(reg, value, &bits) != EWS_OK) {
+		return EWS_EINVAL;
+	}
+	if (reg->type == EWS_REG_ASCII_HIGH)
+		bits <<= 8;
+	for (i = 0; i < n; i++) /* most significant first; "lsw" reversed */
+		words[reg->word_order == EWS_WORDS_LSW ? n - 1 - i : i] =
+		        (uint16_t)(bits >> (16 * (n - 1 - i)));
 	return EWS_OK;
 }

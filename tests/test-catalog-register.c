@@ -528,6 +528,98 @@ START_TEST(decode_converts_m3_volumes_to_dm3)
 }
 END_TEST
 
+/* A hand-built register, as a Generic Modbus meter's or a command's. */
+static ews_register
+reg_of(ews_reg_type type, unsigned int words, ews_word_order order,
+       double factor)
+{
+	ews_register r;
+
+	memset(&r, 0, sizeof(r));
+	r.quantity = EWS_Q_SETPOINT_CURRENT;
+	r.function = 3;
+	r.words = words;
+	r.type = type;
+	r.word_order = order;
+	r.scale = factor;
+	r.unit = "A";
+	r.factor = factor;
+	return r;
+}
+
+START_TEST(encode_is_the_inverse_of_decode_for_every_type)
+{
+	static const struct {
+		ews_reg_type type;
+		unsigned int words;
+		double value, factor;
+	} cases[] = {
+		{ EWS_REG_U16, 1, 16.5, 0.1 },
+		{ EWS_REG_S16, 1, -12.3, 0.1 },
+		{ EWS_REG_U32, 2, 123456.7, 0.1 },
+		{ EWS_REG_S32, 2, -98765, 1 },
+		{ EWS_REG_U64, 4, 1234567890123.0, 1 },
+		{ EWS_REG_S64, 4, -1234567890123.0, 1 },
+		{ EWS_REG_F32, 2, 230.5, 1 },
+		{ EWS_REG_F64, 4, 0.1, 1 },
+		{ EWS_REG_BIT, 1, 1, 1 },
+	};
+	uint16_t w[4];
+	double back;
+	size_t i;
+	int o;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (o = 0; o < 2; o++) {
+			ews_register r =
+			        reg_of(cases[i].type, cases[i].words,
+			               (ews_word_order)o, cases[i].factor);
+
+			ck_assert_int_eq(
+			        ews_register_encode(&r, cases[i].value, w, 4),
+			        EWS_OK);
+			ck_assert_int_eq(ews_register_decode(&r, w, 4, &back),
+			                 EWS_OK);
+			ck_assert_msg(fabs(back - cases[i].value) <=
+			                      1e-9 * fabs(cases[i].value),
+			              "case %zu order %d: %.17g -> %.17g", i, o,
+			              cases[i].value, back);
+		}
+}
+END_TEST
+
+START_TEST(encode_refuses_what_the_register_cannot_hold)
+{
+	ews_register r = reg_of(EWS_REG_U16, 1, EWS_WORDS_BE, 0.1);
+	uint16_t w[4] = { 7, 7, 7, 7 };
+
+	ck_assert_int_eq(ews_register_encode(&r, 6553.6, w, 4), EWS_EINVAL);
+	ck_assert_str_eq(ews_error_last()->field, "value");
+	ck_assert_int_eq(ews_register_encode(&r, -0.1, w, 4), EWS_EINVAL);
+	ck_assert_int_eq(ews_register_encode(&r, NAN, w, 4), EWS_EINVAL);
+	ck_assert_int_eq(ews_register_encode(&r, 1, w, 0), EWS_EINVAL);
+	ck_assert_uint_eq(w[0], 7); /* nothing written on refusal */
+	ck_assert_int_eq(ews_register_encode(&r, 6553.5, w, 4), EWS_OK);
+	ck_assert_uint_eq(w[0], 65535);
+}
+END_TEST
+
+START_TEST(encode_codes_through_the_value_table)
+{
+	static const ews_register_value table[] = { { 2, EWS_CP_A },
+		                                    { 6, EWS_CP_C } };
+	ews_register r = reg_of(EWS_REG_U16, 1, EWS_WORDS_BE, 1);
+	uint16_t w[1];
+
+	r.quantity = EWS_Q_CP_STATE;
+	r.value_count = 2;
+	r.values = table;
+	ck_assert_int_eq(ews_register_encode(&r, EWS_CP_C, w, 1), EWS_OK);
+	ck_assert_uint_eq(w[0], 6);
+	ck_assert_int_eq(ews_register_encode(&r, EWS_CP_B, w, 1), EWS_EINVAL);
+}
+END_TEST
+
 static void
 add_register_tests(Suite *s)
 {
@@ -560,6 +652,9 @@ add_register_tests(Suite *s)
 		decode_maps_ascii_bytes_through_the_value_table,
 		decode_maps_breaker_and_numeric_value_tables,
 		decode_converts_m3_volumes_to_dm3,
+		encode_is_the_inverse_of_decode_for_every_type,
+		encode_refuses_what_the_register_cannot_hold,
+		encode_codes_through_the_value_table,
 	};
 
 	ADD_TCASE(s, "register", reg);

@@ -63,7 +63,8 @@ enum cli_opt_id {
 	OPT_FROM,
 	OPT_TO,
 	OPT_LIMIT,
-	OPT_ONCE
+	OPT_ONCE,
+	OPT_VALUE
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -268,6 +269,8 @@ void cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
 int cli_run_device_read(struct cli *c, const struct cli_args *a);
 int cli_run_device_test(struct cli *c, const struct cli_args *a);
 int cli_run_gateway_test(struct cli *c, const struct cli_args *a);
+int cli_run_device_write(struct cli *c, const struct cli_args *a);
+extern const struct cli_opt_spec cli_write_opts[];
 /* cmd-poll.c */
 int cli_run_poll(struct cli *c, const struct cli_args *a);
 

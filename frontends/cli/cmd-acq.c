@@ -126,3 +126,44 @@ cli_run_gateway_test(struct cli *c, const struct cli_args *a)
 	t.version = EWS_TEST_RESULT_VERSION;
 	return print_test(a, ews_site_gateway_test(c->site, c->id, &t), &t);
 }
+
+const struct cli_opt_spec cli_write_opts[] = {
+	{ "quantity", 1, OPT_QUANTITY },
+	{ "value", 1, OPT_VALUE },
+	{ NULL, 0, 0 },
+};
+
+int
+cli_run_device_write(struct cli *c, const struct cli_args *a)
+{
+	ews_quantity q = EWS_Q_NONE;
+	int has_value = 0;
+	ews_test_result t;
+	double value = 0;
+	ews_status st;
+	size_t i;
+
+	for (i = 0; i < a->n_opt; i++) {
+		const struct cli_opt *o = &a->opt[i];
+
+		if (o->id == OPT_VALUE) {
+			if (cli_opt_double(c, o, &value) != CLI_OK)
+				return CLI_USAGE;
+			has_value = 1;
+		} else if (ews_quantity_from_name(o->value, &q) != EWS_OK) {
+			return cli_usage(c,
+			                 "--quantity: '%s' is not a quantity "
+			                 "(e.g. setpoint_current)",
+			                 o->value);
+		}
+	}
+	if (q == EWS_Q_NONE || !has_value)
+		return cli_usage(c, "--quantity Q and --value V are required");
+	t.version = EWS_TEST_RESULT_VERSION;
+	st = ews_site_device_write(c->site, c->id, q, value, &t);
+	if (st == EWS_ETIMEDOUT || st == EWS_EIO || st == EWS_OK) {
+		cli_print_one(a, &t, json_test, rec_test);
+		return st == EWS_OK ? CLI_OK : CLI_IO;
+	}
+	return cli_fail(st);
+}

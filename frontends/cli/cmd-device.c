@@ -351,6 +351,18 @@ static const struct cli_verb verbs[] = {
 	  "device refuses is left out, never shown as 0.\n"
 	  "\n"
 	  "Options:\n" },
+	{ "write", cli_run_device_write, cli_write_opts, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON,
+	  "ID --quantity Q --value V [--json]",
+	  "Command (ACQ-6): write V, in the canonical unit of Q, to the\n"
+	  "device's writable register for Q, e.g. an EV station's\n"
+	  "setpoint_current (A) or charge_enable (0 or 1). Prints the\n"
+	  "outcome; exit 2 when the model cannot take it, 3 when the write\n"
+	  "failed.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --quantity Q        quantity name (see `ews catalog show`)\n"
+	  "  --value V           value in the quantity's unit\n" },
 	{ "test", cli_run_device_test, NULL, 1, 1,
 	  CLI_NEEDS_SITE | CLI_TAKES_ID | CLI_TAKES_JSON, "ID [--json]",
 	  "One read request to the device now (INS-5): the outcome (ok,\n"

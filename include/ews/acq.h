@@ -79,6 +79,21 @@ EWS_API ews_status ews_site_device_read(ews_site *site, int64_t id,
 /** Reading i of a reading list, or NULL. */
 EWS_API const ews_reading *ews_list_reading(const ews_list *list, size_t i);
 
+/**
+ * Command (ACQ-6): write a value, in the canonical unit of its quantity,
+ * to the device's writable register for that quantity, e.g. an EV
+ * station's setpoint_current (A) or charge_enable (0/1). *out tells the
+ * outcome and round trip, as for a Test.
+ * @return EWS_OK once the device acknowledged; EWS_EINVAL (the model has
+ *         no writable register for the quantity, or the value does not fit
+ *         it: field "quantity" or "value"); EWS_ENOMAP; EWS_EDENIED (OFF);
+ *         EWS_ENOTFOUND; EWS_ETIMEDOUT or EWS_EIO when the write failed
+ *         (*out says how).
+ */
+EWS_API ews_status ews_site_device_write(ews_site *site, int64_t id,
+					 ews_quantity quantity, double value,
+					 ews_test_result *out);
+
 /** Stable names: "ok", "timeout", "exception", "refused", "no_map",
  * "io", "off". NULL if unknown. */
 EWS_API const char *ews_outcome_name(ews_outcome outcome);

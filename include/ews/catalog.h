@@ -212,6 +212,18 @@ EWS_API ews_status ews_register_decode(const ews_register *reg,
 				       const uint16_t *words, size_t n_words,
 				       double *out);
 
+/**
+ * Encode a value in the canonical unit into the words of a register, the
+ * inverse of ews_register_decode(): raw = value / factor, rounded to the
+ * register's resolution; a coded register takes the raw code whose value
+ * matches. For commands, so nothing is clamped.
+ * @param words room for reg->words registers, filled in wire order.
+ * @return EWS_OK; EWS_EINVAL when n_words is too small, the value is not
+ *         finite, out of the type's range or not in the value table.
+ */
+EWS_API ews_status ews_register_encode(const ews_register *reg, double value,
+				       uint16_t *words, size_t n_words);
+
 /** Stable name of a family, e.g. "btdin_meter". NULL if unknown. */
 EWS_API const char *ews_family_name(ews_family f);
 

@@ -358,6 +358,73 @@ class PollTest(unittest.TestCase):
             tmp.cleanup()
 
 
+class WriteTest(unittest.TestCase):
+    """ews device write (ACQ-6) against ews-sim's EV station, which follows
+    its setpoint register."""
+
+    def test_setpoint_write_is_read_back_and_refusals_name_the_field(self):
+        sim = os.environ.get("EWS_SIM_BIN")
+        if not sim:
+            self.skipTest("EWS_SIM_BIN is not set")
+        tmp = tempfile.TemporaryDirectory()
+        cfg = os.path.join(tmp.name, "sim.json")
+        port_file = os.path.join(tmp.name, "port")
+        with open(cfg, "w") as f:
+            json.dump({"devices": [{"unit": 3, "model":
+                                    "heidelberg_energy_control",
+                                    "setpoint_a": 16}]}, f)
+        proc = subprocess.Popen([sim, "--port", "0", "--port-file", port_file,
+                                 "--config", cfg, "--catalog", CATALOG,
+                                 "--time-scale", "0"])
+        site = os.path.join(tmp.name, "site")
+
+        def ews(*args, code=0):
+            r = subprocess.run([EWS, "--site", site] + [str(a) for a in args],
+                               env=dict(os.environ, EWS_CATALOG_DIR=CATALOG),
+                               capture_output=True, timeout=60)
+            self.assertEqual(r.returncode, code, r.stderr.decode())
+            return r
+
+        try:
+            deadline = time.time() + 10
+            while not os.path.exists(port_file) and time.time() < deadline:
+                time.sleep(0.05)
+            with open(port_file) as f:
+                port = int(f.read())
+            ews("init")
+            gw = ews("gateway", "add", "--name", "sim", "--ip", "127.0.0.1",
+                     "--port", port).stdout.decode().strip()
+            dev = ews("device", "add", "--gateway", gw, "--model",
+                      "heidelberg_energy_control", "--address", 3
+                      ).stdout.decode().strip()
+
+            def setpoint():
+                for r in json.loads(ews("device", "read", dev,
+                                        "--json").stdout):
+                    if r["quantity"] == "setpoint_current":
+                        return r["value"]
+
+            self.assertEqual(setpoint(), 16)
+            out = json.loads(ews("device", "write", dev, "--quantity",
+                                 "setpoint_current", "--value", "10.5",
+                                 "--json").stdout)
+            self.assertEqual(out["outcome"], "ok")
+            self.assertEqual(setpoint(), 10.5)
+            r = ews("device", "write", dev, "--quantity", "voltage_ln_l1",
+                    "--value", 1, code=2)
+            self.assertIn("quantity", r.stderr.decode())
+            r = ews("device", "write", dev, "--quantity", "setpoint_current",
+                    "--value", 1e9, code=2)
+            self.assertIn("value", r.stderr.decode())
+            self.assertEqual(setpoint(), 10.5)
+            ews("device", "write", dev, "--quantity", "nonsense",
+                "--value", 1, code=1)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            tmp.cleanup()
+
+
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
     failed = len(result.failures) + len(result.errors)
