@@ -84,4 +84,17 @@ ews_status ews__job_read(struct ews__link *link, const struct ews__job *job,
                          int64_t now_ms, ews_list *readings,
                          ews_test_result *res);
 
+/* The model's writable register for a quantity (ACQ-6). */
+ews_status ews__writable_register(ews_site *site, const ews_device *dev,
+                                  ews_quantity q, const ews_register **out);
+
+/* Write encoded words to a register of unit over link, connecting (and
+ * reconnecting once after a dropped connection) as needed. */
+ews_status ews__link_write(struct ews__link *link, unsigned int unit,
+                           const ews_register *reg, const uint16_t *words,
+                           ews_test_result *res);
+
+/* The Modbus slave a device answers at. */
+unsigned int ews__unit_of(const ews_device *dev);
+
 #endif /* EWS_ACQ_PRIVATE_H */

@@ -246,8 +246,8 @@ select_registers(const ews_model *m, int counters_only,
 
 /* The Modbus slave of a device: EMS remote addressing "device-interface"
  * uses the EMS CX³ rule, slave = 10 × interface + device. */
-static unsigned int
-unit_of(const ews_device *dev)
+unsigned int
+ews__unit_of(const ews_device *dev)
 {
 	return dev->ems_interface
 	               ? UNIT_OF_EMS * dev->ems_interface + dev->address
@@ -264,7 +264,7 @@ ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
 	job->device_id = dev->id;
 	job->gateway_id = dev->gateway_id;
 	snprintf(job->name, sizeof(job->name), "%s", dev->name);
-	job->unit = unit_of(dev);
+	job->unit = ews__unit_of(dev);
 	if (ews_catalog_find(site->catalog, dev->model, &m) != EWS_OK)
 		return ews__fail_field(EWS_ENOMAP, "model",
 		                       "register map unknown for %s: the model "
@@ -565,8 +565,8 @@ ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
 /* Commands (ACQ-6)                                                    */
 
 /* The register a quantity is written through. */
-static ews_status
-writable_register(ews_site *site, const ews_device *dev, ews_quantity q,
+ews_status
+ews__writable_register(ews_site *site, const ews_device *dev, ews_quantity q,
                   const ews_register **out)
 {
 	const ews_model *m;
@@ -626,14 +626,36 @@ ews_site_device_write(ews_site *site, int64_t id, ews_quantity quantity,
 
 	if ((st = test_init(out)) != EWS_OK ||
 	    (st = load_target(site, id, &dev, &gw)) != EWS_OK ||
-	    (st = writable_register(site, &dev, quantity, &reg)) != EWS_OK ||
+	    (st = ews__writable_register(site, &dev, quantity, &reg)) != EWS_OK ||
 	    (st = ews_register_encode(reg, value, words, 4)) != EWS_OK ||
 	    (st = ews__link_new(site, &gw, 0, &link)) != EWS_OK)
 		return st;
-	if ((st = link_connect(link, out)) == EWS_OK)
-		st = link_write(link, unit_of(&dev), reg, words, out);
+	st = ews__link_write(link, ews__unit_of(&dev), reg, words, out);
 	ews__link_free(link);
 	if (st != EWS_OK)
 		return ews__fail(st, "device '%s': %s", dev.name, out->message);
 	return EWS_OK;
+}
+
+ews_status
+ews__link_write(struct ews__link *link, unsigned int unit,
+                const ews_register *reg, const uint16_t *words,
+                ews_test_result *res)
+{
+	ews_status st = EWS_OK;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((st = link_connect(link, res)) == EWS_OK &&
+		    (st = link_write(link, unit, reg, words, res)) == EWS_OK)
+			return EWS_OK;
+		if (res->outcome == EWS_OUTCOME_REFUSED ||
+		    res->outcome == EWS_OUTCOME_EXCEPTION)
+			return st;
+		/* as for reads: reset after a timeout, reopen a dropped link */
+		link_disconnect(link);
+		if (res->outcome == EWS_OUTCOME_TIMEOUT)
+			return st;
+	}
+	return st;
 }

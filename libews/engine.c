@@ -22,9 +22,19 @@
  */
 
 struct result {
-	ews_poll_result r;
+	ews_poll_result r;   /* r.command_id != 0: a command's result */
 	ews_list *readings;  /* owned; NULL when nothing was read */
 	int station_failure; /* pilot state E or F: the EVSE reports a fault */
+};
+
+/* A command waiting for its gateway's worker. */
+struct command {
+	int64_t id;
+	int64_t device_id;
+	int64_t gateway_id;
+	unsigned int unit;
+	const ews_register *reg; /* the catalogue's: read-only, shared */
+	uint16_t words[4];
 };
 
 struct worker {
@@ -37,6 +47,8 @@ struct worker {
 	size_t n_jobs;
 	size_t next; /* next job to take, under eng->mu */
 	int seen;    /* its gateway is ON in this cycle (caller's thread) */
+	struct command *cmds; /* FIFO under eng->mu, served before reads */
+	size_t n_cmds;
 };
 
 struct ews_engine {
@@ -47,10 +59,14 @@ struct ews_engine {
 	int pipe_rd, pipe_wr;
 	struct worker **workers;
 	size_t n_workers;
-	struct result *done; /* under mu; room for every job of the cycle */
-	size_t n_done;
-	struct result *taken; /* dispatch's copy of done, same room */
-	size_t outstanding;   /* results of the cycle not yet dispatched */
+	struct result *done; /* under mu; grown as results arrive */
+	size_t n_done, cap_done;
+	struct result *taken; /* dispatch's: swapped with done */
+	size_t cap_taken;
+	size_t commands; /* queued or in flight, not yet dispatched */
+	size_t reported; /* devices of this cycle reported at its start */
+	int64_t last_command_id;
+	size_t outstanding; /* results of the cycle not yet dispatched */
 	int busy;
 	int64_t cycle_ms;
 	ews_list *cycle_readings;
@@ -89,6 +105,44 @@ notify(ews_engine *eng)
 
 /* ------------------------------------------------------------------ */
 /* Workers                                                             */
+
+/* Queue a finished result (under mu). If it cannot grow, the result is
+ * lost; the device's next read reports again. */
+static void
+push_result(ews_engine *eng, struct result *res)
+{
+	if (eng->n_done == eng->cap_done) {
+		size_t cap = eng->cap_done ? 2 * eng->cap_done : 64;
+		struct result *grown = realloc(eng->done, cap * sizeof(*grown));
+
+		if (!grown) {
+			ews_list_free(res->readings);
+			return;
+		}
+		eng->done = grown;
+		eng->cap_done = cap;
+	}
+	eng->done[eng->n_done++] = *res;
+}
+
+static void
+run_command(struct worker *w, const struct command *cmd, struct result *out)
+{
+	ews_test_result res;
+
+	memset(out, 0, sizeof(*out));
+	memset(&res, 0, sizeof(res));
+	out->r.device_id = cmd->device_id;
+	out->r.gateway_id = cmd->gateway_id;
+	out->r.command_id = cmd->id;
+	if (ews__link_write(w->link, cmd->unit, cmd->reg, cmd->words, &res) ==
+	    EWS_OK)
+		snprintf(res.message, sizeof(res.message), "written");
+	out->r.outcome = res.outcome;
+	out->r.exception_code = res.exception_code;
+	out->r.round_trip_us = res.round_trip_us;
+	snprintf(out->r.message, sizeof(out->r.message), "%s", res.message);
+}
 
 static void
 read_one(struct worker *w, const struct ews__job *job, int64_t now_ms,
@@ -131,17 +185,26 @@ worker_main(void *arg)
 
 	pthread_mutex_lock(&eng->mu);
 	for (;;) {
-		while (!w->quit && w->next >= w->n_jobs)
+		while (!w->quit && w->n_cmds == 0 && w->next >= w->n_jobs)
 			pthread_cond_wait(&eng->wake, &eng->mu);
 		if (w->quit)
 			break;
-		const struct ews__job *job = &w->jobs[w->next++];
-		int64_t now_ms = eng->cycle_ms;
+		if (w->n_cmds > 0) {
+			struct command cmd = w->cmds[0];
 
-		pthread_mutex_unlock(&eng->mu);
-		read_one(w, job, now_ms, &res);
+			w->n_cmds--;
+			memmove(w->cmds, w->cmds + 1, w->n_cmds * sizeof(cmd));
+			pthread_mutex_unlock(&eng->mu);
+			run_command(w, &cmd, &res);
+		} else {
+			const struct ews__job *job = &w->jobs[w->next++];
+			int64_t now_ms = eng->cycle_ms;
+
+			pthread_mutex_unlock(&eng->mu);
+			read_one(w, job, now_ms, &res);
+		}
 		pthread_mutex_lock(&eng->mu);
-		eng->done[eng->n_done++] = res;
+		push_result(eng, &res);
 		notify(eng);
 	}
 	pthread_mutex_unlock(&eng->mu);
@@ -188,6 +251,8 @@ worker_stop(ews_engine *eng, struct worker *w)
 	for (i = 0; i < w->n_jobs; i++)
 		ews__job_free(&w->jobs[i]);
 	free(w->jobs);
+	eng->commands -= w->n_cmds; /* dropped with their worker */
+	free(w->cmds);
 	free(w);
 }
 
@@ -203,7 +268,9 @@ worker_for(ews_engine *eng, const ews_gateway *gw, struct worker **out)
 
 		if (w->gateway_id != gw->id)
 			continue;
-		if (ews__link_matches(w->link, gw)) {
+		/* A gateway re-addressed during a cycle keeps its worker
+		 * until the cycle ends: stopping it would lose its jobs. */
+		if (ews__link_matches(w->link, gw) || eng->busy) {
 			*out = w;
 			return EWS_OK;
 		}
@@ -324,16 +391,17 @@ ews_engine_next_due_ms(ews_engine *eng, int64_t now_ms)
 static void
 report_unreadable(ews_engine *eng, const ews_device *dev)
 {
-	struct result *res = &eng->done[eng->n_done++];
+	struct result res;
 
-	memset(res, 0, sizeof(*res));
-	res->r.device_id = dev->id;
-	res->r.gateway_id = dev->gateway_id;
-	res->r.outcome = ews_error_last()->code == EWS_ENOMAP
-	                         ? EWS_OUTCOME_NOMAP
-	                         : EWS_OUTCOME_IO;
-	snprintf(res->r.message, sizeof(res->r.message), "%s",
+	memset(&res, 0, sizeof(res));
+	res.r.device_id = dev->id;
+	res.r.gateway_id = dev->gateway_id;
+	res.r.outcome = ews_error_last()->code == EWS_ENOMAP ? EWS_OUTCOME_NOMAP
+	                                                     : EWS_OUTCOME_IO;
+	snprintf(res.r.message, sizeof(res.r.message), "%s",
 	         ews_error_last()->message);
+	push_result(eng, &res);
+	eng->reported++;
 }
 
 /* The jobs of one gateway's ON devices; unreadable ones report now. */
@@ -377,18 +445,12 @@ jobs_for(ews_engine *eng, const ews_list *devs, int64_t gw_id,
 }
 
 static ews_status
-alloc_cycle(ews_engine *eng, size_t n_devices)
+alloc_cycle(ews_engine *eng)
 {
-	free(eng->done);
-	free(eng->taken);
-	eng->n_done = 0;
-	eng->done = ews__calloc(n_devices, sizeof(*eng->done));
-	eng->taken = ews__calloc(n_devices, sizeof(*eng->taken));
 	ews_list_free(eng->cycle_readings);
 	eng->cycle_readings =
 	        ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
-	return eng->done && eng->taken && eng->cycle_readings ? EWS_OK
-	                                                      : EWS_ENOMEM;
+	return eng->cycle_readings ? EWS_OK : EWS_ENOMEM;
 }
 
 /* Queue every ON device of every ON gateway on its gateway's worker. */
@@ -430,7 +492,7 @@ retire_unseen(ews_engine *eng)
 	while (i < eng->n_workers) {
 		struct worker *w = eng->workers[i];
 
-		if (w->seen) {
+		if (w->seen || w->n_cmds > 0) {
 			w->seen = 0;
 			i++;
 			continue;
@@ -452,13 +514,14 @@ ews_engine_start_cycle(ews_engine *eng, int64_t now_ms)
 		                            "is still running");
 	if ((st = ews_site_gateway_list(eng->site, &gws)) == EWS_OK &&
 	    (st = ews_site_device_list(eng->site, 0, &devs)) == EWS_OK &&
-	    (st = alloc_cycle(eng, ews_list_len(devs))) == EWS_OK) {
+	    (st = alloc_cycle(eng)) == EWS_OK) {
 		eng->cycle_ms = now_ms;
+		eng->reported = 0;
 		st = queue_gateways(eng, gws, devs, &queued);
 		retire_unseen(eng);
 	}
 	pthread_mutex_lock(&eng->mu);
-	eng->outstanding = queued + eng->n_done;
+	eng->outstanding = queued + eng->reported;
 	eng->busy = eng->outstanding > 0;
 	pthread_cond_broadcast(&eng->wake);
 	if (eng->n_done > 0)
@@ -536,8 +599,16 @@ update_status(ews_engine *eng, const struct result *res)
 static ews_status
 take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 {
-	ews_status st = update_status(eng, res);
+	ews_status st;
 	size_t i;
+
+	if (res->r.command_id) {
+		eng->commands--;
+		if (cb)
+			cb(&res->r, userdata);
+		return EWS_OK;
+	}
+	st = update_status(eng, res);
 
 	for (i = 0; i < ews_list_len(res->readings); i++)
 		if (ews__list_push(eng->cycle_readings,
@@ -587,15 +658,20 @@ ews_status
 ews_engine_dispatch(ews_engine *eng, ews_poll_cb cb, void *userdata)
 {
 	ews_status st = EWS_OK, s;
+	struct result *swap;
 	char drain[64];
-	size_t n, i;
+	size_t n, cap, i;
 
 	while (read(eng->pipe_rd, drain, sizeof(drain)) > 0)
 		;
 	pthread_mutex_lock(&eng->mu);
 	n = eng->n_done;
-	if (n > 0)
-		memcpy(eng->taken, eng->done, n * sizeof(*eng->done));
+	swap = eng->taken;
+	cap = eng->cap_taken;
+	eng->taken = eng->done;
+	eng->cap_taken = eng->cap_done;
+	eng->done = swap;
+	eng->cap_done = cap;
 	eng->n_done = 0;
 	pthread_mutex_unlock(&eng->mu);
 	for (i = 0; i < n; i++)
@@ -655,4 +731,67 @@ const ews_poll_result *
 ews_list_poll_result(const ews_list *list, size_t i)
 {
 	return ews__list_at(list, EWS__LIST_POLL_RESULT, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands (ACQ-6)                                                    */
+
+static ews_status
+enqueue(ews_engine *eng, struct worker *w, const struct command *cmd)
+{
+	struct command *grown;
+
+	pthread_mutex_lock(&eng->mu);
+	grown = realloc(w->cmds, (w->n_cmds + 1) * sizeof(*grown));
+	if (grown) {
+		w->cmds = grown;
+		w->cmds[w->n_cmds++] = *cmd;
+		eng->commands++;
+		pthread_cond_broadcast(&eng->wake);
+	}
+	pthread_mutex_unlock(&eng->mu);
+	return grown ? EWS_OK : ews__fail(EWS_ENOMEM, "engine: out of memory");
+}
+
+ews_status
+ews_engine_write(ews_engine *eng, int64_t device_id, ews_quantity quantity,
+                 double value, int64_t *command_id)
+{
+	struct command cmd;
+	struct worker *w;
+	ews_device dev;
+	ews_gateway gw;
+	ews_status st;
+
+	*command_id = 0;
+	memset(&cmd, 0, sizeof(cmd));
+	dev.version = EWS_DEVICE_VERSION;
+	gw.version = EWS_GATEWAY_VERSION;
+	if ((st = ews_site_device_get(eng->site, device_id, &dev)) ||
+	    (st = ews_site_gateway_get(eng->site, dev.gateway_id, &gw)))
+		return st;
+	if (!gw.enabled || !dev.enabled)
+		return ews__fail_field(
+		        EWS_EDENIED, gw.enabled ? "device" : "gateway",
+		        "'%s' is OFF", gw.enabled ? dev.name : gw.name);
+	if ((st = ews__writable_register(eng->site, &dev, quantity,
+	                                 &cmd.reg)) ||
+	    (st = ews_register_encode(cmd.reg, value, cmd.words, 4)) ||
+	    (st = worker_for(eng, &gw, &w)))
+		return st;
+	cmd.id = ++eng->last_command_id;
+	cmd.device_id = dev.id;
+	cmd.gateway_id = gw.id;
+	cmd.unit = ews__unit_of(&dev);
+	w->seen = 1; /* not retired before the command has run */
+	if ((st = enqueue(eng, w, &cmd)) != EWS_OK)
+		return st;
+	*command_id = cmd.id;
+	return EWS_OK;
+}
+
+size_t
+ews_engine_commands_pending(const ews_engine *eng)
+{
+	return eng->commands;
 }

@@ -225,6 +225,80 @@ START_TEST(engine_ev_station_in_state_f_is_a_station_failure)
 }
 END_TEST
 
+struct command_seen {
+	int64_t id;
+	ews_outcome outcome;
+	int reads;
+};
+
+static void
+note_command(const ews_poll_result *r, void *userdata)
+{
+	struct command_seen *c = userdata;
+
+	if (r->command_id == c->id)
+		c->outcome = r->outcome;
+	else
+		c->reads++;
+}
+
+/* ACQ-6: a command goes through its gateway's worker, ahead of reads, and
+ * its result comes back through dispatch. */
+START_TEST(engine_write_goes_through_the_gateway_worker)
+{
+	static const char config[] =
+	        "{\"units\": {\"1\": {\"ir\": {\"5\": 6, \"17\": 0, "
+	        "\"18\": 1}, \"hr\": {\"261\": 160}}}}";
+	pid_t pid;
+	int port = helper_peer_start(config, &pid);
+	int64_t dev = device_at(gateway_at("station", port),
+	                        "heidelberg_energy_control", 1, "EV");
+	ews_engine *eng = engine_new(1000);
+	struct command_seen seen = { 0, (ews_outcome)-1, 0 };
+	struct pollfd pfd = { ews_engine_fd(eng), POLLIN, 0 };
+	ews_list *readings;
+	size_t i;
+	int found = 0;
+
+	ck_assert_int_eq(ews_engine_write(eng, dev, EWS_Q_SETPOINT_CURRENT,
+	                                  10.5, &seen.id),
+	                 EWS_OK);
+	ck_assert_int_gt(seen.id, 0);
+	ck_assert_uint_eq(ews_engine_commands_pending(eng), 1);
+	ck_assert_int_eq(ews_engine_start_cycle(eng, T0), EWS_OK);
+	while (ews_engine_busy(eng) || ews_engine_commands_pending(eng) > 0) {
+		ck_assert_int_ge(poll(&pfd, 1, 5000), 0);
+		ck_assert_int_eq(ews_engine_dispatch(eng, note_command, &seen),
+		                 EWS_OK);
+	}
+	ck_assert_int_eq(seen.outcome, EWS_OUTCOME_OK);
+	ck_assert_int_eq(seen.reads, 1);
+	/* The station now serves the written setpoint. */
+	ck_assert_int_eq(ews_site_device_read(site, dev, T0, &readings),
+	                 EWS_OK);
+	for (i = 0; i < ews_list_len(readings); i++)
+		if (ews_list_reading(readings, i)->quantity ==
+		    EWS_Q_SETPOINT_CURRENT) {
+			ck_assert(ews_list_reading(readings, i)->value == 10.5);
+			found = 1;
+		}
+	ck_assert(found);
+	ews_list_free(readings);
+	/* Refusals name the field; nothing is queued. */
+	ck_assert_int_eq(
+	        ews_engine_write(eng, dev, EWS_Q_VOLTAGE_LN_L1, 1, &seen.id),
+	        EWS_EINVAL);
+	ck_assert_str_eq(ews_error_last()->field, "quantity");
+	ck_assert_int_eq(ews_engine_write(eng, dev, EWS_Q_SETPOINT_CURRENT, 1e6,
+	                                  &seen.id),
+	                 EWS_EINVAL);
+	ck_assert_str_eq(ews_error_last()->field, "value");
+	ck_assert_uint_eq(ews_engine_commands_pending(eng), 0);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
 struct seen {
 	int64_t fast_device;
 	double fast_after_s;
@@ -320,6 +394,7 @@ main(void)
 	tcase_add_test(tc, engine_skips_off_devices_and_reports_unknown_maps);
 	tcase_add_test(tc, engine_slow_gateway_does_not_delay_the_others);
 	tcase_add_test(tc, engine_ev_station_in_state_f_is_a_station_failure);
+	tcase_add_test(tc, engine_write_goes_through_the_gateway_worker);
 	tcase_add_test(tc,
 	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
 	suite_add_tcase(s, tc);

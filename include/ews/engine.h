@@ -78,6 +78,7 @@ typedef struct ews_poll_result {
 	unsigned int readings;      /* values recorded */
 	unsigned int round_trip_us; /* sum over the device's requests */
 	char message[EWS_TEXT_MAX];
+	int64_t command_id; /* ews_engine_write()'s id; 0 for a read */
 } ews_poll_result;
 
 /** Called by dispatch for each device whose read finished. */
@@ -94,8 +95,25 @@ EWS_API ews_status ews_engine_dispatch(ews_engine *eng, ews_poll_cb cb,
 				       void *userdata);
 
 /**
+ * Queue a command (ACQ-6) on the worker of the device's gateway, ahead of
+ * its next read: on an RS485 bus the worker owns the line. The value is in
+ * the canonical unit of the quantity (e.g. setpoint_current in A). Its
+ * result comes through ews_engine_dispatch() with this command_id.
+ * @return EWS_OK with *command_id; EWS_EINVAL (no writable register for
+ *         the quantity, or a value that does not fit it); EWS_ENOMAP;
+ *         EWS_EDENIED (device or gateway OFF); EWS_ENOTFOUND; EWS_ENOMEM.
+ */
+EWS_API ews_status ews_engine_write(ews_engine *eng, int64_t device_id,
+				    ews_quantity quantity, double value,
+				    int64_t *command_id);
+
+/** Commands queued or in flight whose result is not yet dispatched. */
+EWS_API size_t ews_engine_commands_pending(const ews_engine *eng);
+
+/**
  * One whole cycle now, blocking: start, wait, dispatch. Items of *out are
- * ews_poll_result, by device id.
+ * ews_poll_result, by device id: the cycle's reads, and the results of any
+ * command that finished meanwhile (command_id set).
  * @return as ews_engine_start_cycle() and ews_engine_dispatch().
  *         Owned: release *out with ews_list_free().
  */
