@@ -549,7 +549,9 @@ remember_status(ews_engine *eng, int64_t id, ews_device_status status)
 {
 	struct known_status key = { id, status }, *k, *grown;
 
-	k = bsearch(&key, eng->known, eng->n_known, sizeof(key), by_known_id);
+	k = eng->n_known ? bsearch(&key, eng->known, eng->n_known, sizeof(key),
+	                           by_known_id)
+	                 : NULL; /* bsearch(NULL, 0, …) is undefined */
 	if (k) {
 		k->status = status;
 		return;
@@ -586,7 +588,9 @@ update_status(ews_engine *eng, const struct result *res)
 	}
 	key.device_id = r->device_id;
 	key.status = status;
-	k = bsearch(&key, eng->known, eng->n_known, sizeof(key), by_known_id);
+	k = eng->n_known ? bsearch(&key, eng->known, eng->n_known, sizeof(key),
+	                           by_known_id)
+	                 : NULL;
 	if (k && k->status == status)
 		return EWS_OK;
 	st = ews_site_device_set_status(eng->site, r->device_id, status, reason,
