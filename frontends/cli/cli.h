@@ -157,6 +157,8 @@ int cli_open_site(struct cli *c, int create, const char *timezone);
 int cli_args_parse(const struct cli *c, int argc, char **argv,
                    struct cli_args *out);
 int cli_has_opt(const struct cli_args *a, int id);
+/* The wall clock in UTC milliseconds: time enters at the frontend. */
+int64_t cli_now_ms(void);
 int cli_parse_id(const char *s, int64_t *out);
 int cli_parse_uint(const char *s, unsigned int *out);
 int cli_parse_reg(const char *s, unsigned int *out);

@@ -2,18 +2,8 @@
  * ews device read|test, ews gateway test (ACQ-3, INS-5): one round trip
  * now, printed as the library reports it.
  */
-#include <time.h>
 
 #include "cli.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 json_reading(struct cli_json *j, const void *obj)
@@ -51,7 +41,8 @@ int
 cli_run_device_read(struct cli *c, const struct cli_args *a)
 {
 	ews_list *list = NULL;
-	ews_status st = ews_site_device_read(c->site, c->id, now_ms(), &list);
+	ews_status st =
+	        ews_site_device_read(c->site, c->id, cli_now_ms(), &list);
 
 	if (st != EWS_OK)
 		return cli_fail(st);

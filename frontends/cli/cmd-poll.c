@@ -4,18 +4,8 @@
  * the values recorded.
  */
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 json_result(struct cli_json *j, const void *obj)
@@ -107,7 +97,7 @@ int
 cli_run_poll(struct cli *c, const struct cli_args *a)
 {
 	ews_list *results = NULL, *samples = NULL;
-	int64_t t_ms = now_ms();
+	int64_t t_ms = cli_now_ms();
 	ews_engine *eng;
 	ews_status st;
 
