@@ -753,7 +753,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Migration                                                           */
 
-/* The schema of version 1, exactly as libews/site.c migrations[0]. */
+/* The schema of version 1, exactly as libews/site.c migrations[0], copied
+ * on purpose: a site made by version 1 is fixed in time, while site.c may
+ * only ever append migrations. */
 static const char schema_v1[] =
         "CREATE TABLE category ("
         "  id INTEGER PRIMARY KEY AUTOINCREMENT,"

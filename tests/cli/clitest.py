@@ -1,11 +1,14 @@
 """Shared fixture and runner of the `ews` CLI tests (see test_cli.py)."""
-import concurrent.futures
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import pyrunner  # noqa: E402  (tests/pyrunner.py)
 
 EWS = os.environ.get("EWS_BIN", "")
 CATALOG = os.environ.get("EWS_CATALOG_DIR", "")
@@ -145,20 +148,6 @@ class EwsTestCase(unittest.TestCase):
 
 
 
-def all_tests(suite):
-    for t in suite:
-        if isinstance(t, unittest.TestSuite):
-            yield from all_tests(t)
-        else:
-            yield t
-
-
-def run_one(test):
-    result = unittest.TestResult()
-    test.run(result)
-    return test, result
-
-
 def main(*modules):
     """Run every test of `modules`, EWS_TEST_JOBS (default 2 x CPUs) at a time: the
     tests spend their time waiting for ews processes."""
@@ -166,30 +155,5 @@ def main(*modules):
         print("EWS_BIN is not set to the built ews binary")
         print("0 passed, 1 failed")
         return 1
-    loader = unittest.defaultTestLoader
-    tests = [t for m in modules
-             for t in all_tests(loader.loadTestsFromModule(m))]
-    jobs = int(os.environ.get("EWS_TEST_JOBS", "0") or 0)
-    jobs = jobs or 2 * (os.cpu_count() or 1)
-    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(run_one, tests))
-    passed = failed = skipped = 0
-    for test, r in results:
-        problems = r.failures + r.errors + [
-            (t, "unexpected success") for t in r.unexpectedSuccesses]
-        if problems:
-            failed += 1
-            print("%s ... FAIL" % test.id())
-            for _, trace in problems:
-                print(trace)
-        elif r.skipped:
-            skipped += 1
-            print("%s ... skipped: %s" % (test.id(), r.skipped[0][1]))
-        else:
-            passed += 1
-            print("%s ... ok" % test.id())
-    if skipped:
-        print("%d skipped" % skipped)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    return pyrunner.run(modules, min_jobs=1)
 

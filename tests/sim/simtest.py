@@ -7,7 +7,6 @@ exceptions, silences and dropped connections; pymodbus reads the bulk of
 the registers. decode() is an independent Python reading of a register of
 the catalogue (type, word order, scale, unit, value table).
 """
-import concurrent.futures
 import json
 import os
 import signal
@@ -17,6 +16,11 @@ import subprocess
 import tempfile
 import time
 import unittest
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import pyrunner  # noqa: E402  (tests/pyrunner.py)
 
 SIM = os.environ.get("EWS_SIM_BIN", "")
 EWS = os.environ.get("EWS_BIN", "")
@@ -269,20 +273,6 @@ def quantity(dev, name):
 
 # -- runner ------------------------------------------------------------
 
-def all_tests(suite):
-    for t in suite:
-        if isinstance(t, unittest.TestSuite):
-            yield from all_tests(t)
-        else:
-            yield t
-
-
-def run_one(test):
-    r = unittest.TestResult()
-    test(r)
-    return test, r
-
-
 def main(*modules):
     """Run every test of `modules`, several at a time: they spend their
     time waiting for ews-sim."""
@@ -290,29 +280,4 @@ def main(*modules):
         print("EWS_SIM_BIN and EWS_CATALOG_DIR must be set")
         print("0 passed, 1 failed")
         return 1
-    loader = unittest.defaultTestLoader
-    tests = [t for m in modules
-             for t in all_tests(loader.loadTestsFromModule(m))]
-    jobs = int(os.environ.get("EWS_TEST_JOBS", "0") or 0)
-    jobs = jobs or max(8, 2 * (os.cpu_count() or 1))
-    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(run_one, tests))
-    passed = failed = skipped = 0
-    for test, r in results:
-        problems = r.failures + r.errors + [
-            (t, "unexpected success") for t in r.unexpectedSuccesses]
-        if problems:
-            failed += 1
-            print("%s ... FAIL" % test.id())
-            for _, trace in problems:
-                print(trace)
-        elif r.skipped:
-            skipped += 1
-            print("%s ... skipped: %s" % (test.id(), r.skipped[0][1]))
-        else:
-            passed += 1
-            print("%s ... ok" % test.id())
-    if skipped:
-        print("%d skipped" % skipped)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    return pyrunner.run(modules, min_jobs=8)

@@ -11,13 +11,17 @@ import shutil
 import signal
 import struct
 import subprocess
-import threading
+import sys
 import time
 import tty
 
 from pymodbus.client import ModbusSerialClient
 
 import simtest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "peers"))
+from ptyline import Line  # noqa: E402
 
 DEVICES = [{"unit": 1, "model": "eastron_sdm630"},
            {"unit": 7, "model": "heidelberg_energy_control",
@@ -34,40 +38,6 @@ def crc16(data):
         for _ in range(8):
             crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
     return struct.pack("<H", crc)
-
-
-class Line(threading.Thread):
-    """Two pty pairs whose masters are joined."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.ends = []
-        for _ in range(2):
-            master, slave = os.openpty()
-            tty.setraw(slave)
-            self.ends.append((master, slave, os.ttyname(slave)))
-        self.stopped = False
-
-    def path(self, i):
-        return self.ends[i][2]
-
-    def run(self):
-        a, b = self.ends[0][0], self.ends[1][0]
-        while not self.stopped:
-            ready, _, _ = select.select([a, b], [], [], 0.05)
-            for fd in ready:
-                try:
-                    data = os.read(fd, 4096)
-                    os.write(b if fd == a else a, data)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.stopped = True
-        self.join(2)
-        for master, slave, _ in self.ends:
-            os.close(master)
-            os.close(slave)
 
 
 class RawRtu:
@@ -96,7 +66,7 @@ class RawRtu:
 
 class TestRtu(simtest.SimTestCase):
     def start(self, extra=()):
-        self.line = Line()
+        self.line = Line(uart_model=False)
         self.line.start()
         self.addCleanup(self.line.close)
         args = [simtest.SIM, "--rtu", self.line.path(0)] + \
