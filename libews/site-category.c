@@ -4,6 +4,7 @@
 #include <ews/site.h>
 
 #include "error-private.h"
+#include "rollup.h"
 #include "site-private.h"
 
 /*
@@ -302,6 +303,43 @@ ews_site_category_set_enabled(ews_site *site, int64_t id, int enabled)
 	return ews__site_end(site, st);
 }
 
+static ews_status
+read_member(ews_site *site, sqlite3_stmt *st, void *item)
+{
+	return ews__device_scopes_get(site, sqlite3_column_int64(st, 0), item);
+}
+
+/* Delete a category; its devices' consumption moves to where they go
+ * (a load's devices to "Others"; a group's leave the group). */
+static ews_status
+delete_with_members(ews_site *site, int64_t id)
+{
+	ews__device_scopes after;
+	ews_list *members = NULL;
+	ews_status st;
+	size_t i;
+
+	st = ews__site_select(site, EWS__LIST_DEVICE_SCOPES,
+	                      sizeof(ews__device_scopes), read_member, &members,
+	                      "SELECT id FROM device WHERE load_id = ?1"
+	                      " UNION SELECT device_id FROM device_group"
+	                      " WHERE group_id = ?1",
+	                      "i", id);
+	if (st == EWS_OK)
+		st = ews__site_exec(site, "DELETE FROM category WHERE id = ?",
+		                    "i", id);
+	for (i = 0; st == EWS_OK && i < ews_list_len(members); i++) {
+		const ews__device_scopes *before = ews__list_at(
+		        members, EWS__LIST_DEVICE_SCOPES, i);
+
+		st = ews__device_scopes_get(site, before->device_id, &after);
+		if (st == EWS_OK)
+			st = ews__rollup_rescope(site, before, &after);
+	}
+	ews_list_free(members);
+	return st;
+}
+
 ews_status
 ews_site_category_delete(ews_site *site, int64_t id)
 {
@@ -320,9 +358,9 @@ ews_site_category_delete(ews_site *site, int64_t id)
 		st = ews__fail_field(EWS_EDENIED, "load",
 		                     "the built-in load '%s' cannot be erased",
 		                     c.name);
-	/* Foreign keys clear device loads, memberships and board links. */
+	/* Foreign keys clear device loads, memberships and board links;
+	 * the members' histories move with them. */
 	if (st == EWS_OK)
-		st = ews__site_exec(site, "DELETE FROM category WHERE id = ?",
-		                    "i", id);
+		st = delete_with_members(site, id);
 	return ews__site_end(site, st);
 }

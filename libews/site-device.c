@@ -6,6 +6,7 @@
 
 #include "catalog-private.h"
 #include "error-private.h"
+#include "rollup.h"
 #include "site-private.h"
 
 /* Devices (INS-2, INS-3): what each model needs, and what a bus allows. */
@@ -713,6 +714,7 @@ ews_site_device_add(ews_site *site, ews_device *dev)
 ews_status
 ews_site_device_update(ews_site *site, const ews_device *dev)
 {
+	ews__device_scopes before, after;
 	ews_device old, copy;
 	int64_t was_parked = 0;
 	ews_status st;
@@ -742,7 +744,14 @@ ews_site_device_update(ews_site *site, const ews_device *dev)
 		                    " WHERE eq_device_id = ?",
 		                    "i", copy.id);
 	if (st == EWS_OK)
+		st = ews__device_scopes_get(site, copy.id, &before);
+	if (st == EWS_OK)
 		st = store(site, &copy, 0, parked);
+	/* A new load, groups or "exclude from totals" moves its history. */
+	if (st == EWS_OK)
+		st = ews__device_scopes_get(site, copy.id, &after);
+	if (st == EWS_OK)
+		st = ews__rollup_rescope(site, &before, &after);
 	return ews__site_end(site, st);
 }
 
@@ -775,6 +784,7 @@ ews_site_device_set_enabled(ews_site *site, int64_t id, int enabled)
 ews_status
 ews_site_device_delete(ews_site *site, int64_t id)
 {
+	ews__device_scopes before, after;
 	ews_device dev;
 	ews_status st;
 
@@ -783,7 +793,14 @@ ews_site_device_delete(ews_site *site, int64_t id)
 	dev.version = EWS_DEVICE_VERSION;
 	st = ews_site_device_get(site, id, &dev);
 	if (st == EWS_OK)
+		st = ews__device_scopes_get(site, id, &before);
+	if (st == EWS_OK)
 		st = ews__site_exec(site, "DELETE FROM device WHERE id = ?",
 		                    "i", id);
+	/* Its samples stay; its consumption leaves every total. */
+	if (st == EWS_OK)
+		st = ews__device_scopes_get(site, id, &after);
+	if (st == EWS_OK)
+		st = ews__rollup_rescope(site, &before, &after);
 	return ews__site_end(site, st);
 }

@@ -10,8 +10,31 @@
  * parameters (never string-built SQL) and every SQLite failure becomes an
  * ews_status with sqlite3_errmsg() in the detail.
  */
+/* Statements of the hot paths (samples, rollups), prepared once. */
+enum ews__stmt {
+	EWS__STMT_BLOCK_RUN,
+	EWS__STMT_BLOCK_RANGE,
+	EWS__STMT_BLOCK_PUT,
+	EWS__STMT_TAIL_GET,
+	EWS__STMT_TAIL_PUT,
+	EWS__STMT_SERIES_ID,
+	EWS__STMT_ROLLUP_GET,
+	EWS__STMT_ROLLUP_PUT,
+	EWS__STMT_ROLLUP_DEL,
+	EWS__STMT_ROLLUP_RANGE,
+	EWS__STMT_SETTING_TZ,
+	EWS__STMT_DEVICE_SCOPES,
+	EWS__STMT_COUNT_
+};
+
+struct ews__tz;
+
 struct ews_site {
 	sqlite3 *db;
+	sqlite3_stmt *stmts[EWS__STMT_COUNT_];
+	struct ews__tz *tz;  /* the zone of tz_name, loaded on first use */
+	char tz_name[64];
+	int64_t others_load_id; /* the built-in "Others" load, 0 until read */
 	char *dir;
 	ews_catalog *catalog;
 	int schema_version;
@@ -27,6 +50,11 @@ ews_status ews__site_begin(ews_site *site);
 /* Commit when st is EWS_OK, roll back otherwise; returns the outcome.
  * The last error of a refused change is kept intact by the rollback. */
 ews_status ews__site_end(ews_site *site, ews_status st);
+
+/* The cached statement `id` (prepared from `sql` on first use), reset
+ * and unbound: the caller binds, steps and resets it. */
+ews_status ews__site_cached(ews_site *site, enum ews__stmt id, const char *sql,
+                            sqlite3_stmt **out);
 
 /* Prepare one statement. */
 ews_status ews__site_prepare(ews_site *site, const char *sql,
@@ -67,7 +95,10 @@ enum ews__list_kind {
 	EWS__LIST_CATEGORY = 3,
 	EWS__LIST_READING = 4,
 	EWS__LIST_EVENT = 5,
-	EWS__LIST_POLL_RESULT = 6
+	EWS__LIST_POLL_RESULT = 6,
+	EWS__LIST_SERIES = 7,
+	EWS__LIST_SCOPE_TOTAL = 8,
+	EWS__LIST_DEVICE_SCOPES = 9
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);

@@ -5,6 +5,7 @@
 #include <ews/site.h>
 
 #include "error-private.h"
+#include "rollup.h"
 #include "site-private.h"
 
 /*
@@ -216,6 +217,7 @@ ews_status
 ews_site_setting_set(ews_site *site, const char *name, const char *value)
 {
 	const struct setting *s = find(name);
+	char *old = NULL;
 	ews_status st;
 
 	if (!s)
@@ -227,12 +229,19 @@ ews_site_setting_set(ews_site *site, const char *name, const char *value)
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
 	st = check_csv_pair(site, name, value);
+	if (st == EWS_OK && strcmp(name, "timezone") == 0)
+		st = read_value(site, name, &old);
 	if (st == EWS_OK)
 		st = ews__site_exec(
 		        site,
 		        "INSERT OR REPLACE INTO setting (name, value)"
 		        " VALUES (?, ?)",
 		        "ss", name, value);
+	/* Local hours, days and months move with the zone: the rollups are
+	 * derived again from the samples, in the same transaction. */
+	if (st == EWS_OK && old && strcmp(old, value) != 0)
+		st = ews__rollup_rebuild(site);
+	free(old);
 	return ews__site_end(site, st);
 }
 

@@ -11,6 +11,8 @@
 
 #include "error-private.h"
 #include "site-private.h"
+#include "store-private.h"
+#include "tz.h"
 
 /* 'EWS1': marks the database as an ews site, so a stray SQLite file is
  * refused instead of being migrated into one. */
@@ -108,6 +110,31 @@ static const char *const migrations[] = {
 	"  new_status INTEGER NOT NULL,"
 	"  reason TEXT NOT NULL);"
 	"ALTER TABLE device ADD COLUMN status INTEGER NOT NULL DEFAULT 0;",
+	/* 2 -> 3: samples packed in blocks, consumption rollups (CON-1..2);
+	 * ews__store_migrate_v3() moves the rows of `sample` over. Rollups
+	 * are keyed by period first: a sweep updates the rows of the current
+	 * day, month and year of every scope, which then share a few pages. */
+	"CREATE TABLE series ("
+	"  id INTEGER PRIMARY KEY,"
+	"  device_id INTEGER NOT NULL,"
+	"  quantity INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL,"
+	"  UNIQUE (device_id, quantity, ord));"
+	"CREATE TABLE sample_block ("
+	"  series INTEGER NOT NULL,"
+	"  t0 INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (series, t0)) WITHOUT ROWID;"
+	"CREATE TABLE sample_tail ("
+	"  series INTEGER PRIMARY KEY,"
+	"  t0 INTEGER NOT NULL,"
+	"  data BLOB NOT NULL);"
+	"CREATE TABLE rollup ("
+	"  scope INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL,"
+	"  key INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (level, key, scope)) WITHOUT ROWID;",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
@@ -163,6 +190,27 @@ ews__site_prepare(ews_site *site, const char *sql, sqlite3_stmt **out)
 		*out = NULL;
 		return ews__site_db_fail(site, rc);
 	}
+	return EWS_OK;
+}
+
+ews_status
+ews__site_cached(ews_site *site, enum ews__stmt id, const char *sql,
+                 sqlite3_stmt **out)
+{
+	int rc;
+
+	if (site->stmts[id]) {
+		*out = site->stmts[id];
+		return EWS_OK;
+	}
+	rc = sqlite3_prepare_v3(site->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                        &site->stmts[id], NULL);
+	if (rc != SQLITE_OK) {
+		site->stmts[id] = NULL;
+		*out = NULL;
+		return ews__site_db_fail(site, rc);
+	}
+	*out = site->stmts[id];
 	return EWS_OK;
 }
 
@@ -364,6 +412,8 @@ migrate_one(ews_site *site, int64_t version, const char *timezone)
 	st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
 	if (st == EWS_OK && version == 0)
 		st = ews__site_settings_seed(site, timezone);
+	if (st == EWS_OK && version == 2)
+		st = ews__store_migrate_v3(site);
 	snprintf(sql, sizeof(sql),
 	         "PRAGMA application_id = %d; PRAGMA user_version = %d",
 	         SITE_APPLICATION_ID, (int)version + 1);
@@ -524,8 +574,13 @@ ews_site_open(const char *dir, const ews_site_opts *opts, ews_site **out)
 void
 ews_site_close(ews_site *site)
 {
+	size_t i;
+
 	if (!site)
 		return;
+	for (i = 0; i < EWS__STMT_COUNT_; i++)
+		sqlite3_finalize(site->stmts[i]);
+	ews__tz_close(site->tz);
 	sqlite3_close_v2(site->db);
 	ews_catalog_free(site->catalog);
 	free(site->dir);

@@ -6,7 +6,10 @@
 #include <ews/store.h>
 
 #include "error-private.h"
+#include "rollup.h"
+#include "series.h"
 #include "site-private.h"
+#include "store-private.h"
 
 /*
  * Samples and device status events (ACQ-2, ACQ-4), in the site database
@@ -36,14 +39,6 @@ ews_device_status_name(ews_device_status status)
 /* ------------------------------------------------------------------ */
 /* Samples                                                             */
 
-static int
-compare_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Value and quantity of every reading: pure, nothing read. */
 static ews_status
 check_readings(const ews_reading *readings, size_t count)
@@ -69,69 +64,164 @@ check_readings(const ews_reading *readings, size_t count)
 	return EWS_OK;
 }
 
-/* Every device the readings name exists; each one is looked up once. */
-static ews_status
-check_devices(ews_site *site, const ews_reading *readings, size_t count)
+/* Readings in series order: device, quantity, order, time, then input
+ * order, so that the last of equal keys wins. */
+static int
+compare_readings(const void *a, const void *b)
 {
-	int64_t *ids = ews__malloc(count * sizeof(*ids));
-	ews_status st = EWS_OK;
-	int64_t found;
-	size_t i;
+	const ews_reading *const *x = a, *const *y = b;
+	const ews_reading *p = *x, *q = *y;
 
-	if (!ids)
-		return EWS_ENOMEM;
-	for (i = 0; i < count; i++)
-		ids[i] = readings[i].device_id;
-	qsort(ids, count, sizeof(*ids), compare_id);
-	for (i = 0; i < count && st == EWS_OK; i++) {
-		if (i > 0 && ids[i] == ids[i - 1])
+	if (p->device_id != q->device_id)
+		return p->device_id < q->device_id ? -1 : 1;
+	if (p->quantity != q->quantity)
+		return p->quantity < q->quantity ? -1 : 1;
+	if (p->order != q->order)
+		return p->order < q->order ? -1 : 1;
+	if (p->t_ms != q->t_ms)
+		return p->t_ms < q->t_ms ? -1 : 1;
+	return (p > q) - (p < q);
+}
+
+/* The old run with the new samples merged in; a new time replaces. */
+static ews_status
+merge(const ews__sample_vec *old, ews_reading *const *in, size_t n,
+      ews__sample_vec *out)
+{
+	size_t i = 0, j = 0;
+	ews_status st = EWS_OK;
+
+	while (st == EWS_OK && (i < old->n || j < n)) {
+		if (j < n && j + 1 < n && in[j + 1]->t_ms == in[j]->t_ms) {
+			j++; /* a later reading at the same time wins */
 			continue;
-		st = ews__site_scalar(site, &found,
-		                      "SELECT id FROM device WHERE id = ?", "i",
-		                      ids[i]);
-		if (st == EWS_ENOTFOUND)
-			st = ews__fail_field(EWS_EINVAL, "device_id",
-			                     "device %lld does not exist",
-			                     (long long)ids[i]);
+		}
+		if (j == n || (i < old->n && old->v[i].t_ms < in[j]->t_ms)) {
+			st = ews__sample_vec_push(out, old->v[i].t_ms,
+			                          old->v[i].value);
+			i++;
+			continue;
+		}
+		if (i < old->n && old->v[i].t_ms == in[j]->t_ms)
+			i++;
+		st = ews__sample_vec_push(out, in[j]->t_ms, in[j]->value);
+		j++;
 	}
-	free(ids);
 	return st;
 }
 
-/* One prepared statement for every row. */
-static ews_status
-insert_readings(ews_site *site, const ews_reading *readings, size_t count)
+static int
+same_sample(const ews__sample *a, const ews__sample *b)
 {
-	sqlite3_stmt *st;
-	ews_status s;
-	size_t i;
-	int rc = SQLITE_OK;
+	return a->t_ms == b->t_ms &&
+	       memcmp(&a->value, &b->value, sizeof(a->value)) == 0;
+}
 
-	s = ews__site_prepare(site,
-	                      "INSERT OR REPLACE INTO sample (device_id,"
-	                      " quantity, ord, t_ms, value)"
-	                      " VALUES (?, ?, ?, ?, ?)",
-	                      &st);
-	if (s != EWS_OK)
-		return s;
-	for (i = 0; i < count && rc == SQLITE_OK; i++) {
-		const ews_reading *r = &readings[i];
+/*
+ * Take the intervals of the old run out of the rollups and put those of
+ * the new run in, leaving out the unchanged samples at both ends: a
+ * sweep changes one interval, a repeated import none.
+ */
+static ews_status
+roll_change(ews__rollup *r, const ews__device_scopes *scopes,
+            const ews__sample_vec *old, const ews__sample_vec *now)
+{
+	size_t head = 0, tail = 0, a;
+	ews_status st = EWS_OK;
 
-		sqlite3_reset(st);
-		if ((rc = sqlite3_bind_int64(st, 1, r->device_id)) ||
-		    (rc = sqlite3_bind_int64(st, 2, (int64_t)r->quantity)) ||
-		    (rc = sqlite3_bind_int64(st, 3, (int64_t)r->order)) ||
-		    (rc = sqlite3_bind_int64(st, 4, r->t_ms)) ||
-		    (rc = sqlite3_bind_double(st, 5, r->value)))
-			break;
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_DONE)
-			rc = SQLITE_OK;
+	while (head < old->n && head < now->n &&
+	       same_sample(&old->v[head], &now->v[head]))
+		head++;
+	if (head == old->n && head == now->n)
+		return EWS_OK;
+	while (tail < old->n - head && tail < now->n - head &&
+	       same_sample(&old->v[old->n - 1 - tail],
+	                   &now->v[now->n - 1 - tail]))
+		tail++;
+	a = head > 0 ? head - 1 : 0; /* the interval into the change */
+	if (old->n > a)
+		st = ews__rollup_samples(r, scopes, old->v + a,
+		                         old->n - tail + (tail > 0) - a, -1);
+	if (st == EWS_OK && now->n > a)
+		st = ews__rollup_samples(r, scopes, now->v + a,
+		                         now->n - tail + (tail > 0) - a, 1);
+	return st;
+}
+
+/* Store the sorted readings of one series, in[0..n). */
+static ews_status
+store_series(ews_site *site, ews__rollup *r, ews__device_scopes *scopes,
+             ews_reading *const *in, size_t n)
+{
+	ews__sample_vec merged = { 0 };
+	ews__series_run run;
+	int64_t series;
+	ews_status st;
+
+	st = ews__series_id(site, in[0]->device_id, in[0]->quantity,
+	                    in[0]->order, 1, &series);
+	if (st != EWS_OK)
+		return st;
+	if ((st = ews__series_load(site, series, in[0]->t_ms, in[n - 1]->t_ms,
+	                           &run)) != EWS_OK)
+		return st;
+	st = merge(&run.samples, in, n, &merged);
+	if (st == EWS_OK && scopes->commodity &&
+	    in[0]->quantity == scopes->counter && in[0]->order == 0)
+		st = roll_change(r, scopes, &run.samples, &merged);
+	if (st == EWS_OK)
+		st = ews__series_store(site, &run, &merged);
+	ews__sample_vec_free(&merged);
+	ews__series_run_free(&run);
+	return st;
+}
+
+/* Change sets are written when they hold this many rows (~50 MB). */
+enum { ROWS_PER_APPLY = 65536 };
+
+ews_status
+ews__samples_store(ews_site *site, const ews_reading *readings, size_t count,
+                   int known_devices)
+{
+	ews__device_scopes scopes = { 0 };
+	ews_reading **sorted;
+	ews__rollup *r;
+	ews_status st;
+	size_t i, j;
+
+	if (!(sorted = ews__malloc(count * sizeof(*sorted))))
+		return EWS_ENOMEM;
+	for (i = 0; i < count; i++)
+		sorted[i] = (ews_reading *)&readings[i];
+	qsort(sorted, count, sizeof(*sorted), compare_readings);
+	if ((st = ews__rollup_new(site, &r)) != EWS_OK) {
+		free(sorted);
+		return st;
 	}
-	if (rc != SQLITE_OK)
-		s = ews__site_db_fail(site, rc);
-	sqlite3_finalize(st);
-	return s;
+	for (i = 0; st == EWS_OK && i < count; i = j) {
+		for (j = i + 1; j < count &&
+		                sorted[j]->device_id == sorted[i]->device_id &&
+		                sorted[j]->quantity == sorted[i]->quantity &&
+		                sorted[j]->order == sorted[i]->order;
+		     j++)
+			;
+		if (scopes.device_id != sorted[i]->device_id || i == 0)
+			st = ews__device_scopes_get(site, sorted[i]->device_id,
+			                            &scopes);
+		if (st == EWS_OK && known_devices && !scopes.exists)
+			st = ews__fail_field(EWS_EINVAL, "device_id",
+			                     "device %lld does not exist",
+			                     (long long)sorted[i]->device_id);
+		if (st == EWS_OK)
+			st = store_series(site, r, &scopes, sorted + i, j - i);
+		if (st == EWS_OK && ews__rollup_rows(r) >= ROWS_PER_APPLY)
+			st = ews__rollup_apply(r);
+	}
+	if (st == EWS_OK)
+		st = ews__rollup_apply(r);
+	ews__rollup_free(r);
+	free(sorted);
+	return st;
 }
 
 ews_status
@@ -148,9 +238,7 @@ ews_site_samples_add(ews_site *site, const ews_reading *readings, size_t count)
 		return st;
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
-	st = check_devices(site, readings, count);
-	if (st == EWS_OK)
-		st = insert_readings(site, readings, count);
+	st = ews__samples_store(site, readings, count, 1);
 	return ews__site_end(site, st);
 }
 
@@ -168,26 +256,57 @@ ews_sample_query_init(ews_sample_query *q, unsigned int version)
 	return EWS_OK;
 }
 
+typedef struct series_row {
+	int64_t id, device_id;
+	ews_quantity quantity;
+	unsigned int order;
+} series_row;
+
 static ews_status
-read_sample(ews_site *site, sqlite3_stmt *st, void *item)
+read_series(ews_site *site, sqlite3_stmt *st, void *item)
 {
-	ews_reading *r = item;
+	series_row *s = item;
 
 	(void)site;
-	memset(r, 0, sizeof(*r));
-	r->device_id = sqlite3_column_int64(st, 0);
-	r->quantity = (ews_quantity)sqlite3_column_int(st, 1);
-	r->order = (unsigned int)sqlite3_column_int64(st, 2);
-	r->t_ms = sqlite3_column_int64(st, 3);
-	r->value = sqlite3_column_double(st, 4);
+	s->id = sqlite3_column_int64(st, 0);
+	s->device_id = sqlite3_column_int64(st, 1);
+	s->quantity = (ews_quantity)sqlite3_column_int(st, 2);
+	s->order = (unsigned int)sqlite3_column_int64(st, 3);
 	return EWS_OK;
+}
+
+/* Append the samples of one series to the list, up to `limit` in all. */
+static ews_status
+list_series(ews_site *site, const series_row *s, const ews_sample_query *q,
+            ews_list *list, size_t limit)
+{
+	ews__sample_vec vec = { 0 };
+	ews_reading r;
+	ews_status st;
+	size_t i;
+
+	st = ews__series_range(site, s->id, q->from_ms,
+	                       q->to_ms ? q->to_ms : INT64_MAX, &vec);
+	for (i = 0; st == EWS_OK && i < vec.n && ews_list_len(list) < limit;
+	     i++) {
+		memset(&r, 0, sizeof(r));
+		r.device_id = s->device_id;
+		r.quantity = s->quantity;
+		r.order = s->order;
+		r.t_ms = vec.v[i].t_ms;
+		r.value = vec.v[i].value;
+		st = ews__list_push(list, &r);
+	}
+	ews__sample_vec_free(&vec);
+	return st;
 }
 
 ews_status
 ews_site_sample_list(ews_site *site, const ews_sample_query *q, ews_list **out)
 {
+	ews_list *series = NULL, *list;
+	size_t i, limit;
 	ews_sample_query all;
-	char sql[512];
 	ews_status st;
 
 	*out = NULL;
@@ -202,22 +321,31 @@ ews_site_sample_list(ews_site *site, const ews_sample_query *q, ews_list **out)
 		return ews__fail_field(EWS_EINVAL, "quantity",
 		                       "%d is not a quantity",
 		                       (int)q->quantity);
-	/*
-	 * Only constant fragments are joined, so that an unused filter costs
-	 * the planner nothing; every value is a bound parameter, always the
-	 * same five (an unused one is compared with its own "none" value).
-	 */
-	snprintf(sql, sizeof(sql),
-	         "SELECT device_id, quantity, ord, t_ms, value FROM sample"
-	         " WHERE %s AND %s AND t_ms >= ?3 AND %s"
-	         " ORDER BY device_id, quantity, ord, t_ms LIMIT ?5",
-	         q->device_id ? "device_id = ?1" : "?1 = 0",
-	         q->quantity != EWS_Q_NONE ? "quantity = ?2" : "?2 = 0",
-	         q->to_ms ? "t_ms < ?4" : "?4 = 0");
-	return ews__site_select(site, EWS__LIST_READING, sizeof(ews_reading),
-	                        read_sample, out, sql, "iiiii", q->device_id,
-	                        (int64_t)q->quantity, q->from_ms, q->to_ms,
-	                        q->limit ? (int64_t)q->limit : (int64_t)-1);
+	st = ews__site_select(site, EWS__LIST_SERIES, sizeof(series_row), read_series, &series,
+	                      "SELECT id, device_id, quantity, ord FROM series"
+	                      " WHERE (?1 = 0 OR device_id = ?1)"
+	                      " AND (?2 = 0 OR quantity = ?2)"
+	                      " ORDER BY device_id, quantity, ord",
+	                      "ii", q->device_id, (int64_t)q->quantity);
+	if (st != EWS_OK)
+		return st;
+	if (!(list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading)))) {
+		ews_list_free(series);
+		return EWS_ENOMEM;
+	}
+	limit = q->limit ? q->limit : SIZE_MAX;
+	for (i = 0; st == EWS_OK && i < ews_list_len(series) &&
+	            ews_list_len(list) < limit;
+	     i++)
+		st = list_series(site, ews__list_at(series, EWS__LIST_SERIES, i), q, list,
+		                 limit);
+	ews_list_free(series);
+	if (st != EWS_OK) {
+		ews_list_free(list);
+		return st;
+	}
+	*out = list;
+	return EWS_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -338,4 +466,58 @@ const ews_event *
 ews_list_event(const ews_list *list, size_t i)
 {
 	return ews__list_at(list, EWS__LIST_EVENT, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* Schema 3                                                            */
+
+enum { MIGRATE_CHUNK = 65536 };
+
+/* Move the rows of the schema 2 table `sample` into blocks and rollups,
+ * a chunk at a time, then drop it. Samples of deleted devices keep their
+ * blocks; they have no rollups. */
+ews_status
+ews__store_migrate_v3(ews_site *site)
+{
+	ews_reading *chunk = ews__malloc(MIGRATE_CHUNK * sizeof(*chunk));
+	ews_status s = EWS_OK;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	if (!chunk)
+		return EWS_ENOMEM;
+	if ((s = ews__site_prepare(site,
+	                           "SELECT device_id, quantity, ord, t_ms,"
+	                           " value FROM sample ORDER BY device_id,"
+	                           " quantity, ord, t_ms",
+	                           &st)) != EWS_OK) {
+		free(chunk);
+		return s;
+	}
+	while (s == EWS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ews_reading *r = &chunk[n++];
+
+		memset(r, 0, sizeof(*r));
+		r->device_id = sqlite3_column_int64(st, 0);
+		r->quantity = (ews_quantity)sqlite3_column_int(st, 1);
+		r->order = (unsigned int)sqlite3_column_int64(st, 2);
+		r->t_ms = sqlite3_column_int64(st, 3);
+		r->value = sqlite3_column_double(st, 4);
+		if (!isfinite(r->value) || !ews_quantity_name(r->quantity))
+			n--; /* schema 2 never held one; nothing to keep */
+		if (n == MIGRATE_CHUNK) {
+			s = ews__samples_store(site, chunk, n, 0);
+			n = 0;
+		}
+	}
+	if (s == EWS_OK && rc != SQLITE_DONE)
+		s = ews__site_db_fail(site, rc);
+	sqlite3_finalize(st);
+	if (s == EWS_OK && n > 0)
+		s = ews__samples_store(site, chunk, n, 0);
+	free(chunk);
+	if (s == EWS_OK)
+		s = ews__site_exec(site, "DROP TABLE sample", "");
+	return s;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <ews/consumption.h>
 #include <ews/engine.h>
 #include <ews/store.h>
 
@@ -363,6 +364,51 @@ START_TEST(engine_slow_gateway_does_not_delay_the_others)
 }
 END_TEST
 
+/* ACQ-2: a new sample rate changes when cycles are due, never what was
+ * recorded; the recorded counter feeds the consumption rollups. */
+START_TEST(engine_new_sample_rate_keeps_the_recorded_history)
+{
+	pid_t pid;
+	int port = helper_peer_start(sdm120_config, &pid);
+	int64_t dev = device_at(gateway_at("peer", port), "eastron_sdm120", 1,
+	                        "Meter");
+	ews_engine *eng = engine_new(1000);
+	int64_t t1 = T0 - T0 % 600000, t2;
+	ews_consumption_query q;
+	ews_histogram h;
+	ews_list *results;
+	size_t n;
+
+	ck_assert_int_eq(ews_engine_poll_once(eng, t1, &results), EWS_OK);
+	ews_list_free(results);
+	ck_assert_int_eq(ews_site_setting_set(site, "sample_rate_min", "5"),
+	                 EWS_OK);
+	t2 = ews_engine_next_due_ms(eng, t1);
+	ck_assert_int_eq(t2, t1 + 5 * 60000);
+	ck_assert_int_eq(ews_engine_poll_once(eng, t2, &results), EWS_OK);
+	ews_list_free(results);
+	ck_assert(sample_of(dev, EWS_Q_ACTIVE_ENERGY_IMPORT, t1, &n) ==
+	          1234500.0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(ews_consumption_query_init(
+	                         &q, EWS_CONSUMPTION_QUERY_VERSION),
+	                 EWS_OK);
+	q.scope = EWS_SCOPE_DEVICE;
+	q.scope_id = dev;
+	q.period = EWS_PERIOD_DECADE;
+	q.year = 2020 + (int32_t)((t1 / 31556952000 + 1970) % 10);
+	q.month = q.day = 1;
+	ck_assert_msg(ews_site_consumption(site, &q, &h) == EWS_OK, "%s",
+	              ews_error_last()->message);
+	ck_assert_int_eq(h.total_milli, 0); /* the peer's counter stood still */
+	for (n = 0; n < h.count && !h.buckets[n].recorded; n++)
+		;
+	ck_assert_msg(n < h.count, "the interval was not rolled up");
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
 START_TEST(engine_cycles_are_due_at_multiples_of_the_sample_rate)
 {
 	ews_engine *eng = engine_new(0);
@@ -397,6 +443,7 @@ main(void)
 	tcase_add_test(tc, engine_write_goes_through_the_gateway_worker);
 	tcase_add_test(tc,
 	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
+	tcase_add_test(tc, engine_new_sample_rate_keeps_the_recorded_history);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }

@@ -14,6 +14,7 @@
 #include <ews/site.h>
 #include <ews/acq.h>
 #include <ews/store.h>
+#include <ews/consumption.h>
 #include <ews/engine.h>
 
 #endif /* EWS_EWS_H */

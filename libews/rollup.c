@@ -1,0 +1,547 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "error-private.h"
+#include "counter.h"
+#include "rollup.h"
+
+/*
+ * A rollup change set: the rows a transaction changes, accumulated in
+ * memory (a hash of (scope, level, key) to slot deltas) and written once
+ * each by ews__rollup_apply(). Pieces of intervals go first to a day
+ * buffer of the current device and local day, which is spread to every
+ * scope and level when the device or the day changes: a sweep or an
+ * import in time order touches each row once.
+ */
+
+enum { HOUR_MS = 3600000 };
+
+typedef struct row {
+	int64_t scope, key;
+	int level;
+	int used;
+	ews__slot slot[EWS__SLOTS];
+} row;
+
+struct ews__rollup {
+	ews_site *site;
+	const ews__tz *tz;
+	row *rows;
+	size_t nrows, caprows;
+	size_t *index; /* open addressing: row number + 1, 0 empty */
+	size_t nindex;
+	/* the day buffer */
+	ews__device_scopes day_scopes;
+	int64_t day;
+	int day_open;
+	ews__slot day_slot[EWS__DAY_SLOTS];
+};
+
+int64_t
+ews__scope_key(int kind, int64_t id, ews_commodity commodity)
+{
+	return (int64_t)((uint64_t)id << 6) | (int64_t)kind << 2 |
+	       (int64_t)commodity;
+}
+
+size_t
+ews__level_slots(int level)
+{
+	return level == EWS__LEVEL_DAY     ? EWS__DAY_SLOTS
+	       : level == EWS__LEVEL_MONTH ? 31
+	                                   : 12;
+}
+
+/* ------------------------------------------------------------------ */
+/* Codec: per slot, pieces; then, if any, the value and the estimated.  */
+
+size_t
+ews__rollup_encode(const ews__slot *slots, size_t n, uint8_t *buf)
+{
+	size_t i, len = 0;
+
+	while (n > 0 && slots[n - 1].pieces == 0)
+		n--;
+	for (i = 0; i < n; i++) {
+		len += ews__varint_put(buf + len, (uint64_t)slots[i].pieces);
+		if (slots[i].pieces == 0)
+			continue;
+		len += ews__varint_put(buf + len,
+		                       (uint64_t)slots[i].value_milli);
+		len += ews__varint_put(buf + len, (uint64_t)slots[i].estimated);
+	}
+	return len;
+}
+
+ews_status
+ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots, size_t n)
+{
+	size_t i = 0, pos = 0, k;
+	uint64_t v[3];
+
+	memset(slots, 0, n * sizeof(*slots));
+	while (pos < len) {
+		int j, fields;
+
+		if (i >= n)
+			goto corrupt;
+		for (j = 0, fields = 1; j < fields; j++) {
+			if (!(k = ews__varint_get(buf + pos, len - pos, &v[j])) ||
+			    v[j] > (uint64_t)INT64_MAX)
+				goto corrupt;
+			pos += k;
+			if (j == 0 && v[0] > 0)
+				fields = 3;
+		}
+		if (v[0] > 0) {
+			slots[i].pieces = (int64_t)v[0];
+			slots[i].value_milli = (int64_t)v[1];
+			slots[i].estimated = (int64_t)v[2];
+		}
+		i++;
+	}
+	return EWS_OK;
+corrupt:
+	return ews__fail_field(EWS_EIO, "rollup",
+	                       "a rollup row is corrupt (byte %zu of %zu)", pos,
+	                       len);
+}
+
+ews_status
+ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
+                 ews__slot *slots, int *found)
+{
+	size_t n = ews__level_slots(level);
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	*found = 0;
+	memset(slots, 0, n * sizeof(*slots));
+	s = ews__site_cached(site, EWS__STMT_ROLLUP_GET,
+	                     "SELECT data FROM rollup WHERE scope = ?"
+	                     " AND level = ? AND key = ?",
+	                     &st);
+	if (s != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, scope);
+	sqlite3_bind_int(st, 2, level);
+	sqlite3_bind_int64(st, 3, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		s = ews__rollup_decode(sqlite3_column_blob(st, 0),
+		                       (size_t)sqlite3_column_bytes(st, 0),
+		                       slots, n);
+	} else if (rc != SQLITE_DONE) {
+		s = ews__site_db_fail(site, rc);
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Local calendar                                                      */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+int64_t
+ews__local_day(const ews__tz *tz, int64_t t_ms)
+{
+	int64_t s = floor_div(t_ms, 1000);
+
+	return floor_div(s + ews__tz_offset(tz, s), 86400);
+}
+
+int64_t
+ews__local_day_start_ms(const ews__tz *tz, int64_t day)
+{
+	return ews__tz_to_utc(tz, day * 86400) * 1000;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows in memory                                                      */
+
+ews_status
+ews__rollup_new(ews_site *site, ews__rollup **out)
+{
+	ews__rollup *r;
+	ews_status st;
+
+	*out = NULL;
+	if (!(r = ews__calloc(1, sizeof(*r))))
+		return EWS_ENOMEM;
+	r->site = site;
+	if ((st = ews__site_tz(site, &r->tz)) != EWS_OK) {
+		free(r);
+		return st;
+	}
+	*out = r;
+	return EWS_OK;
+}
+
+void
+ews__rollup_free(ews__rollup *r)
+{
+	if (!r)
+		return;
+	free(r->rows);
+	free(r->index);
+	free(r);
+}
+
+static size_t
+hash(int64_t scope, int level, int64_t key)
+{
+	uint64_t h = (uint64_t)scope * 0x9E3779B97F4A7C15u;
+
+	h ^= ((uint64_t)key + (uint64_t)level * 0x632BE59BD9B4E019u) *
+	     0xC2B2AE3D27D4EB4Fu;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static ews_status
+reindex(ews__rollup *r, size_t nindex)
+{
+	size_t *index = ews__calloc(nindex, sizeof(*index));
+	size_t i;
+
+	if (!index)
+		return EWS_ENOMEM;
+	for (i = 0; i < r->nrows; i++) {
+		size_t h = hash(r->rows[i].scope, r->rows[i].level,
+		                r->rows[i].key) &
+		           (nindex - 1);
+
+		while (index[h])
+			h = (h + 1) & (nindex - 1);
+		index[h] = i + 1;
+	}
+	free(r->index);
+	r->index = index;
+	r->nindex = nindex;
+	return EWS_OK;
+}
+
+/* The in-memory row of (scope, level, key), made zero when new. */
+static row *
+row_at(ews__rollup *r, int64_t scope, int level, int64_t key)
+{
+	size_t h;
+	row *w;
+
+	if (r->nrows * 2 >= r->nindex &&
+	    reindex(r, r->nindex ? r->nindex * 2 : 256) != EWS_OK)
+		return NULL;
+	h = hash(scope, level, key) & (r->nindex - 1);
+	while (r->index[h]) {
+		w = &r->rows[r->index[h] - 1];
+		if (w->scope == scope && w->level == level && w->key == key)
+			return w;
+		h = (h + 1) & (r->nindex - 1);
+	}
+	if (r->nrows == r->caprows) {
+		size_t cap = r->caprows ? r->caprows * 2 : 64;
+		row *rows = ews__realloc(r->rows, cap * sizeof(*rows));
+
+		if (!rows)
+			return NULL;
+		r->rows = rows;
+		r->caprows = cap;
+	}
+	w = &r->rows[r->nrows];
+	memset(w, 0, sizeof(*w));
+	w->scope = scope;
+	w->level = level;
+	w->key = key;
+	r->index[h] = ++r->nrows;
+	return w;
+}
+
+static void
+slot_add(ews__slot *to, const ews__slot *from)
+{
+	to->value_milli += from->value_milli;
+	to->pieces += from->pieces;
+	to->estimated += from->estimated;
+}
+
+/* Spread the day buffer to the day, month and year rows of every scope. */
+static ews_status
+flush_day(ews__rollup *r)
+{
+	ews__slot sum = { 0, 0, 0 };
+	int32_t y;
+	unsigned int m, d;
+	size_t i, k;
+
+	if (!r->day_open)
+		return EWS_OK;
+	r->day_open = 0;
+	for (k = 0; k < EWS__DAY_SLOTS; k++)
+		slot_add(&sum, &r->day_slot[k]);
+	if (sum.pieces == 0 && sum.value_milli == 0 && sum.estimated == 0)
+		return EWS_OK;
+	ews__civil_from_days(r->day, &y, &m, &d);
+	for (i = 0; i < r->day_scopes.n; i++) {
+		int64_t scope = r->day_scopes.key[i];
+		row *day = row_at(r, scope, EWS__LEVEL_DAY, r->day);
+		row *month = row_at(r, scope, EWS__LEVEL_MONTH,
+		                    (int64_t)y * 12 + (m - 1));
+		row *year = row_at(r, scope, EWS__LEVEL_YEAR, y);
+
+		if (!day || !month || !year)
+			return EWS_ENOMEM;
+		for (k = 0; k < EWS__DAY_SLOTS; k++)
+			slot_add(&day->slot[k], &r->day_slot[k]);
+		slot_add(&month->slot[d - 1], &sum);
+		slot_add(&year->slot[m - 1], &sum);
+		day->used = month->used = year->used = 1;
+	}
+	return EWS_OK;
+}
+
+static ews_status
+open_day(ews__rollup *r, const ews__device_scopes *scopes, int64_t day)
+{
+	ews_status st;
+
+	if (r->day_open && r->day == day &&
+	    r->day_scopes.key[0] == scopes->key[0])
+		return EWS_OK;
+	if ((st = flush_day(r)) != EWS_OK)
+		return st;
+	r->day_scopes = *scopes;
+	r->day = day;
+	r->day_open = 1;
+	memset(r->day_slot, 0, sizeof(r->day_slot));
+	return EWS_OK;
+}
+
+/* delta × part / whole, exactly, rounded down (delta, part >= 0). */
+static int64_t
+share(int64_t delta, int64_t part, int64_t whole)
+{
+	return (int64_t)((__int128)delta * part / whole);
+}
+
+/* One hour slot of a local day: [start, end). */
+typedef struct hour {
+	int64_t day, start, end;
+	size_t slot;
+} hour;
+
+static void
+hour_of(const ews__tz *tz, int64_t t_ms, hour *h)
+{
+	int64_t day_start, next_day;
+	int64_t k;
+
+	h->day = ews__local_day(tz, t_ms);
+	day_start = ews__local_day_start_ms(tz, h->day);
+	next_day = ews__local_day_start_ms(tz, h->day + 1);
+	if (t_ms < day_start) /* inside a skipped midnight */
+		day_start = t_ms;
+	k = (t_ms - day_start) / HOUR_MS;
+	if (k >= EWS__DAY_SLOTS - 1)
+		k = EWS__DAY_SLOTS - 1;
+	h->slot = (size_t)k;
+	h->start = day_start + k * HOUR_MS;
+	h->end = k == EWS__DAY_SLOTS - 1 ? next_day : h->start + HOUR_MS;
+	if (h->end > next_day)
+		h->end = next_day;
+}
+
+ews_status
+ews__rollup_interval(ews__rollup *r, const ews__device_scopes *scopes,
+                     int64_t t0_ms, int64_t t1_ms, int64_t delta_milli,
+                     int estimated, int sign)
+{
+	int64_t at = t0_ms, given = 0, whole = t1_ms - t0_ms;
+	hour first, h;
+	int gap;
+	ews_status st;
+
+	if (whole <= 0 || scopes->n == 0)
+		return EWS_OK;
+	hour_of(r->tz, t0_ms, &first);
+	/* A gap: split over hours, one of which saw no sample at all. */
+	gap = t1_ms > first.end &&
+	      ((t0_ms == first.start && first.end - first.start >= HOUR_MS) ||
+	       t1_ms - first.end >= HOUR_MS);
+	h = first;
+	while (at < t1_ms) {
+		int64_t end = h.end < t1_ms ? h.end : t1_ms;
+		int64_t upto = share(delta_milli, end - t0_ms, whole);
+		ews__slot *s;
+
+		if ((st = open_day(r, scopes, h.day)) != EWS_OK)
+			return st;
+		s = &r->day_slot[h.slot];
+		s->value_milli += sign * (upto - given);
+		s->pieces += sign;
+		s->estimated += sign * (estimated || gap);
+		given = upto;
+		at = end;
+		if (at < t1_ms)
+			hour_of(r->tz, at, &h);
+	}
+	return EWS_OK;
+}
+
+ews_status
+ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,
+                    const ews__sample *s, size_t n, int sign)
+{
+	ews_status st = EWS_OK;
+	size_t i;
+
+	for (i = 1; st == EWS_OK && i < n; i++) {
+		ews__counter_step step = ews__counter_delta(
+		        s[i - 1].value_milli, s[i].value_milli,
+		        scopes->range_milli);
+
+		st = ews__rollup_interval(r, scopes, s[i - 1].t_ms, s[i].t_ms,
+		                          step.delta_milli, step.estimated,
+		                          sign);
+	}
+	return st;
+}
+
+ews_status
+ews__rollup_add_row(ews__rollup *r, int64_t scope, int level, int64_t key,
+                    const ews__slot *slots, int sign)
+{
+	size_t k, n = ews__level_slots(level);
+	ews_status st;
+	row *w;
+
+	if ((st = flush_day(r)) != EWS_OK)
+		return st;
+	if (!(w = row_at(r, scope, level, key)))
+		return EWS_ENOMEM;
+	for (k = 0; k < n; k++) {
+		w->slot[k].value_milli += sign * slots[k].value_milli;
+		w->slot[k].pieces += sign * slots[k].pieces;
+		w->slot[k].estimated += sign * slots[k].estimated;
+	}
+	w->used = 1;
+	return EWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+
+static int
+compare_rows(const void *a, const void *b)
+{
+	const row *x = a, *y = b;
+
+	if (x->level != y->level)
+		return x->level - y->level;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->scope > y->scope) - (x->scope < y->scope);
+}
+
+static int
+row_is_zero(const ews__slot *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (s[k].pieces || s[k].value_milli || s[k].estimated)
+			return 0;
+	return 1;
+}
+
+static ews_status
+write_row(ews_site *site, const row *delta)
+{
+	size_t k, n = ews__level_slots(delta->level);
+	ews__slot slots[EWS__SLOTS];
+	uint8_t buf[EWS__SLOTS * 30];
+	sqlite3_stmt *st;
+	ews_status s;
+	int found, rc;
+
+	if (row_is_zero(delta->slot, n))
+		return EWS_OK;
+	s = ews__rollup_read(site, delta->scope, delta->level, delta->key,
+	                     slots, &found);
+	for (k = 0; s == EWS_OK && k < n; k++) {
+		slot_add(&slots[k], &delta->slot[k]);
+		if (slots[k].pieces < 0 || slots[k].value_milli < 0 ||
+		    slots[k].estimated < 0 ||
+		    slots[k].estimated > slots[k].pieces ||
+		    (slots[k].pieces == 0 && slots[k].value_milli != 0))
+			s = ews__fail_field(EWS_ERROR, "rollup",
+			                    "rollup row %lld/%d/%lld would go "
+			                    "inconsistent at slot %zu",
+			                    (long long)delta->scope,
+			                    delta->level, (long long)delta->key,
+			                    k);
+	}
+	if (s != EWS_OK)
+		return s;
+	if (row_is_zero(slots, n)) {
+		if (!found)
+			return EWS_OK;
+		s = ews__site_cached(site, EWS__STMT_ROLLUP_DEL,
+		                     "DELETE FROM rollup WHERE scope = ?"
+		                     " AND level = ? AND key = ?",
+		                     &st);
+		if (s != EWS_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, delta->scope);
+		sqlite3_bind_int(st, 2, delta->level);
+		sqlite3_bind_int64(st, 3, delta->key);
+	} else {
+		s = ews__site_cached(site, EWS__STMT_ROLLUP_PUT,
+		                     "INSERT OR REPLACE INTO rollup"
+		                     " (scope, level, key, data)"
+		                     " VALUES (?, ?, ?, ?)",
+		                     &st);
+		if (s != EWS_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, delta->scope);
+		sqlite3_bind_int(st, 2, delta->level);
+		sqlite3_bind_int64(st, 3, delta->key);
+		sqlite3_bind_blob(st, 4, buf,
+		                  (int)ews__rollup_encode(slots, n, buf),
+		                  SQLITE_TRANSIENT);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+ews_status
+ews__rollup_apply(ews__rollup *r)
+{
+	ews_status st;
+	size_t i;
+
+	if ((st = flush_day(r)) != EWS_OK)
+		return st;
+	/* In primary key order: neighbouring rows share pages. The index is
+	 * stale after sorting, so the set is spent. */
+	qsort(r->rows, r->nrows, sizeof(*r->rows), compare_rows);
+	free(r->index);
+	r->index = NULL;
+	r->nindex = 0;
+	for (i = 0; st == EWS_OK && i < r->nrows; i++)
+		st = write_row(r->site, &r->rows[i]);
+	r->nrows = 0;
+	return st;
+}
+
+size_t
+ews__rollup_rows(const ews__rollup *r)
+{
+	return r->nrows;
+}

@@ -1,0 +1,110 @@
+#ifndef EWS_ROLLUP_H
+#define EWS_ROLLUP_H
+#include <stdint.h>
+
+#include <ews/consumption.h>
+
+#include "series.h"
+#include "site-private.h"
+#include "tz.h"
+
+/*
+ * Consumption rollups (schema 3, table `rollup`): one row per scope,
+ * commodity, level and local period, holding one slot per bucket:
+ *   day rows   (key: local days since 1970-01-01) - 25 hour slots,
+ *   month rows (key: year × 12 + month - 1)       - 31 day slots,
+ *   year rows  (key: year)                        - 12 month slots.
+ * A slot keeps the consumption, the number of interval pieces in it and
+ * how many of those are estimated; all three add up, so removing an
+ * interval is adding it with the opposite sign, and a scope's rows are
+ * exactly the sums of its devices' rows.
+ */
+enum { EWS__LEVEL_DAY = 0, EWS__LEVEL_MONTH = 1, EWS__LEVEL_YEAR = 2 };
+enum { EWS__SLOTS = 31, EWS__DAY_SLOTS = 25 };
+
+/* The load split of the site's total: a load's devices that are not
+ * excluded from totals (CON-3). */
+enum { EWS__SCOPE_TOTAL_LOAD = 5 };
+
+typedef struct ews__slot {
+	int64_t value_milli;
+	int64_t pieces;
+	int64_t estimated;
+} ews__slot;
+
+/* Scope, kind and commodity in one integer key. */
+int64_t ews__scope_key(int kind, int64_t id, ews_commodity commodity);
+
+/* Slots of a level's rows. */
+size_t ews__level_slots(int level);
+
+/* Rollup row codec (pure). decode zeroes the n slots first. */
+size_t ews__rollup_encode(const ews__slot *slots, size_t n, uint8_t *buf);
+ews_status ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots,
+                              size_t n);
+
+/* Read one stored row (all zero when missing); *found says if it was. */
+ews_status ews__rollup_read(ews_site *site, int64_t scope, int level,
+                            int64_t key, ews__slot *slots, int *found);
+
+/* Where a device's consumption goes. */
+enum { EWS__SCOPES_MAX = 10 };
+typedef struct ews__device_scopes {
+	int64_t device_id;
+	int exists;              /* the device is in the configuration */
+	ews_commodity commodity; /* 0: the device has no counter we roll up */
+	ews_quantity counter;    /* its counter quantity */
+	int64_t range_milli;     /* counter modulus, 0 if unknown */
+	size_t n;
+	int64_t key[EWS__SCOPES_MAX]; /* key[0] is the device's own */
+} ews__device_scopes;
+
+ews_status ews__device_scopes_get(ews_site *site, int64_t device_id,
+                                  ews__device_scopes *out);
+
+/* The site's time zone, loaded once and again when the setting changes. */
+ews_status ews__site_tz(ews_site *site, const ews__tz **out);
+
+/* Local calendar of the site's zone. */
+int64_t ews__local_day(const ews__tz *tz, int64_t t_ms);
+int64_t ews__local_day_start_ms(const ews__tz *tz, int64_t day);
+
+/* A set of row changes, written by ews__rollup_apply(). */
+typedef struct ews__rollup ews__rollup;
+
+ews_status ews__rollup_new(ews_site *site, ews__rollup **out);
+void ews__rollup_free(ews__rollup *r);
+
+/*
+ * Spread the consumption of a device from t0 to t1 over its hour slots,
+ * in proportion to time, for every scope of `scopes`; sign -1 removes an
+ * interval added before. The interval is estimated when the counter rule
+ * says so or when it covers a whole hour with no sample (a gap).
+ */
+ews_status ews__rollup_interval(ews__rollup *r, const ews__device_scopes *scopes,
+                                int64_t t0_ms, int64_t t1_ms,
+                                int64_t delta_milli, int estimated, int sign);
+
+/* Add the intervals of consecutive samples of `run`, with sign. */
+ews_status ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,
+                               const ews__sample *s, size_t n, int sign);
+
+/* Add a whole stored row to another scope's, with sign. */
+ews_status ews__rollup_add_row(ews__rollup *r, int64_t scope, int level,
+                               int64_t key, const ews__slot *slots, int sign);
+
+/* Rows held in the change set. */
+size_t ews__rollup_rows(const ews__rollup *r);
+
+/* Write every changed row; the set is empty again after. */
+ews_status ews__rollup_apply(ews__rollup *r);
+
+/* A device's rollups move from the scopes `before` to `after` (its load,
+ * groups or "exclude from totals" changed, or it was deleted). */
+ews_status ews__rollup_rescope(ews_site *site, const ews__device_scopes *before,
+                               const ews__device_scopes *after);
+
+/* Drop every rollup and derive them again from the samples. */
+ews_status ews__rollup_rebuild(ews_site *site);
+
+#endif /* EWS_ROLLUP_H */
