@@ -64,7 +64,13 @@ enum cli_opt_id {
 	OPT_TO,
 	OPT_LIMIT,
 	OPT_ONCE,
-	OPT_VALUE
+	OPT_VALUE,
+	OPT_SCOPE,
+	OPT_COMMODITY,
+	OPT_PERIOD,
+	OPT_DATE,
+	OPT_SPLIT,
+	OPT_WITH
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -141,6 +147,7 @@ extern const struct cli_noun cli_noun_settings;
 extern const struct cli_noun cli_noun_samples;
 extern const struct cli_noun cli_noun_events;
 extern const struct cli_noun cli_noun_poll;
+extern const struct cli_noun cli_noun_consumption;
 
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);
@@ -205,6 +212,11 @@ void cli_json_field_double(struct cli_json *j, const char *key, double v);
 void cli_json_field_bool(struct cli_json *j, const char *key, int v);
 void cli_json_field_ref(struct cli_json *j, const char *key, int64_t id);
 void cli_json_finish(struct cli_json *j);
+/* Thousandths as an exact decimal, never through floating point:
+ * 123456 -> "123.456", 5000 -> "5", -1500 -> "-1.5". buf: 32 bytes. */
+const char *cli_milli_text(int64_t milli, char *buf, size_t size);
+void cli_json_milli(struct cli_json *j, int64_t milli);
+void cli_json_field_milli(struct cli_json *j, const char *key, int64_t milli);
 void cli_json_escape(FILE *f, const char *s);
 
 /* table.c: aligned plain-text tables. */
@@ -275,5 +287,8 @@ int cli_run_device_write(struct cli *c, const struct cli_args *a);
 extern const struct cli_opt_spec cli_write_opts[];
 /* cmd-poll.c */
 int cli_run_poll(struct cli *c, const struct cli_args *a);
+/* cmd-samples.c: t_ms as ISO 8601 local time with its offset
+ * (ews_time_format), into buf of EWS_TIME_TEXT_MAX bytes. */
+const char *cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf);
 
 #endif /* EWS_CLI_H */

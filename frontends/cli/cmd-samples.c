@@ -1,13 +1,12 @@
 /*
- * ews samples list, ews events list (ACQ-2, ACQ-4): the recorded readings
- * and the device status changes of a site.
+ * ews samples list|import, ews events list (ACQ-2, ACQ-4): the recorded
+ * readings and the device status changes of a site.
  *
  * Times are UTC, given as ISO 8601 "2026-11-26T10:00:00Z" (optionally with
  * ".mmm" milliseconds) or as milliseconds since the epoch, and printed in
- * the ISO form (with ".mmm" only when the milliseconds are not zero).
+ * the ISO form (with ".mmm" only when the milliseconds are not zero), by
+ * ews_time_parse() and ews_time_format().
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,102 +15,22 @@
 /* ------------------------------------------------------------------ */
 /* Time                                                                */
 
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, unsigned int m, unsigned int d)
-{
-	int64_t mp = m > 2 ? (int64_t)m - 3 : (int64_t)m + 9;
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * mp + 2) / 5 + (int64_t)d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* Inverse of days_from_civil(). */
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned int *m, unsigned int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static unsigned int
-month_days(int64_t y, unsigned int m)
-{
-	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30,
-		                                31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Exactly n decimal digits at s. */
-static int
-digits(const char *s, size_t n, unsigned int *out)
-{
-	unsigned int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (unsigned int)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.mmm]Z", every field in range. */
-static int
-parse_iso(const char *s, int64_t *out)
-{
-	unsigned int y, mo, d, h, mi, sec, ms = 0;
-	size_t len = strlen(s);
-
-	if (len != 20 && len != 24)
-		return -1;
-	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || digits(s + 8, 2, &d) || s[10] != 'T' ||
-	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
-	    s[16] != ':' || digits(s + 17, 2, &sec))
-		return -1;
-	if (len == 24 && (s[19] != '.' || digits(s + 20, 3, &ms)))
-		return -1;
-	if (s[len - 1] != 'Z')
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
-	    mi > 59 || sec > 59)
-		return -1;
-	*out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec;
-	*out = *out * 1000 + ms;
-	return 0;
-}
-
-/* A time: ISO 8601 UTC or milliseconds since the epoch. */
+/*
+ * A time of --from and --to: "YYYY-MM-DDTHH:MM:SS[.mmm]Z" (ews_time_parse()
+ * also takes offsets and shorter forms; these options keep to UTC written
+ * in full) or milliseconds since the epoch.
+ */
 static int
 parse_time(const char *s, int64_t *out)
 {
-	if (strchr(s, 'T'))
-		return parse_iso(s, out);
-	return cli_parse_id(s, out);
+	size_t len = strlen(s);
+
+	if (!strchr(s, 'T'))
+		return cli_parse_id(s, out);
+	if (!((len == 20 && s[19] == 'Z') ||
+	      (len == 24 && s[19] == '.' && s[23] == 'Z')))
+		return -1;
+	return ews_time_parse(s, out) == EWS_OK ? 0 : -1;
 }
 
 static int
@@ -124,30 +43,25 @@ opt_time(const struct cli *c, const struct cli_opt *o, int64_t *out)
 	                   "milliseconds since 1970");
 }
 
-/* ISO 8601 UTC text of t_ms into buf (at least 32 bytes). */
-static const char *
-format_time(int64_t t_ms, char *buf, size_t size)
+const char *
+cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf)
 {
-	int64_t ms = t_ms % 1000, secs, days, y;
-	unsigned int m, d, sod;
-
-	if (ms < 0)
-		ms += 1000;
-	secs = (t_ms - ms) / 1000;
-	days = secs / 86400;
-	if (secs % 86400 < 0)
-		days--;
-	sod = (unsigned int)(secs - days * 86400);
-	civil_from_days(days, &y, &m, &d);
-	if (ms)
-		snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
-		         (long long)y, m, d, sod / 3600, sod / 60 % 60,
-		         sod % 60, (unsigned int)ms);
-	else
-		snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
-		         (long long)y, m, d, sod / 3600, sod / 60 % 60,
-		         sod % 60);
+	/* An offset ISO 8601 cannot write (seconds of a zone's local mean
+	 * time before 1900) or a year beyond 9999: the instant in UTC, or
+	 * its number. */
+	if (ews_time_format(t_ms, utc_offset_s, buf, EWS_TIME_TEXT_MAX) ==
+	            EWS_OK ||
+	    ews_time_format(t_ms, 0, buf, EWS_TIME_TEXT_MAX) == EWS_OK)
+		return buf;
+	snprintf(buf, EWS_TIME_TEXT_MAX, "%lld", (long long)t_ms);
 	return buf;
+}
+
+/* ISO 8601 UTC text of t_ms into buf (EWS_TIME_TEXT_MAX bytes). */
+static const char *
+format_time(int64_t t_ms, char *buf)
+{
+	return cli_time_text(t_ms, 0, buf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -157,14 +71,14 @@ static void
 json_sample(struct cli_json *j, const void *obj)
 {
 	const ews_reading *r = obj;
-	char t[40];
+	char t[EWS_TIME_TEXT_MAX];
 
 	cli_json_object_begin(j);
 	cli_json_field_int(j, "device_id", r->device_id);
 	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
 	cli_json_field_int(j, "order", r->order);
 	cli_json_field_int(j, "t_ms", r->t_ms);
-	cli_json_field_str(j, "time", format_time(r->t_ms, t, sizeof(t)));
+	cli_json_field_str(j, "time", format_time(r->t_ms, t));
 	cli_json_field_double(j, "value", r->value);
 	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
 	cli_json_object_end(j);
@@ -174,12 +88,12 @@ static void
 rec_sample(struct cli_rec *r, const void *obj)
 {
 	const ews_reading *rd = obj;
-	char t[40];
+	char t[EWS_TIME_TEXT_MAX];
 
 	cli_rec_add(r, "device_id", "%lld", (long long)rd->device_id);
 	cli_rec_str(r, "quantity", ews_quantity_name(rd->quantity));
 	cli_rec_uint(r, "order", rd->order);
-	cli_rec_str(r, "time", format_time(rd->t_ms, t, sizeof(t)));
+	cli_rec_str(r, "time", format_time(rd->t_ms, t));
 	cli_rec_add(r, "value", "%.10g", rd->value);
 	cli_rec_str(r, "unit", ews_quantity_unit(rd->quantity));
 }
@@ -253,6 +167,32 @@ run_samples_list(struct cli *c, const struct cli_args *a)
 	return CLI_OK;
 }
 
+/* ews samples import FILE: all lines or none (ews_site_samples_import). */
+static int
+run_samples_import(struct cli *c, const struct cli_args *a)
+{
+	ews_import_result res;
+	ews_status st;
+	struct cli_json j;
+
+	st = ews_site_samples_import(c->site, a->pos[0], &res);
+	if (st != EWS_OK)
+		return cli_fail(st);
+	if (a->json) {
+		cli_json_init(&j, stdout);
+		cli_json_object_begin(&j);
+		cli_json_field_str(&j, "path", a->pos[0]);
+		cli_json_field_int(&j, "lines", (int64_t)res.lines);
+		cli_json_field_int(&j, "samples", (int64_t)res.samples);
+		cli_json_object_end(&j);
+		cli_json_finish(&j);
+	} else {
+		printf("imported %zu samples (%zu lines)\n", res.samples,
+		       res.lines);
+	}
+	return CLI_OK;
+}
+
 static const struct cli_opt_spec samples_list_opts[] = {
 	{ "device", 1, OPT_DEVICE }, { "quantity", 1, OPT_QUANTITY },
 	{ "from", 1, OPT_FROM },     { "to", 1, OPT_TO },
@@ -276,6 +216,28 @@ static const struct cli_verb samples_verbs[] = {
 	  "  --from T            from this time on (inclusive)\n"
 	  "  --to T              before this time (exclusive)\n"
 	  "  --limit N           at most N samples, the first in order\n" },
+	{ "import", run_samples_import, NULL, 1, 1,
+	  CLI_NEEDS_SITE | CLI_TAKES_JSON, "FILE [--json]",
+	  "Import samples from a CSV file, e.g. history from another system.\n"
+	  "The first line is exactly\n"
+	  "\n"
+	  "  device,timestamp,quantity,value\n"
+	  "\n"
+	  "and each other line one sample: a device ID of this site; a time\n"
+	  "as ISO 8601 with Z or an offset (2024-03-31T10:00:00+02:00) or as\n"
+	  "whole unix seconds; a quantity name (active_energy_import,\n"
+	  "harmonic_voltage_l1:3 with its harmonic order); the value in the\n"
+	  "quantity's canonical unit (Wh, V, dm3 ...), '.' as the decimal\n"
+	  "point. A UTF-8 byte order mark, CRLF line ends and blank lines at\n"
+	  "the end are accepted; a line may hold 1024 bytes.\n"
+	  "\n"
+	  "All or nothing: a bad line is reported with its number and nothing\n"
+	  "of the file is stored. A sample already stored (same device,\n"
+	  "quantity, order and time) is replaced, so importing a file twice\n"
+	  "changes nothing. Prints the number of samples imported; with\n"
+	  "--json {\"path\", \"lines\", \"samples\"}.\n"
+	  "\n"
+	  "Options:\n" },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -293,12 +255,12 @@ static void
 json_event(struct cli_json *j, const void *obj)
 {
 	const ews_event *e = obj;
-	char t[40];
+	char t[EWS_TIME_TEXT_MAX];
 
 	cli_json_object_begin(j);
 	cli_json_field_int(j, "id", e->id);
 	cli_json_field_int(j, "t_ms", e->t_ms);
-	cli_json_field_str(j, "time", format_time(e->t_ms, t, sizeof(t)));
+	cli_json_field_str(j, "time", format_time(e->t_ms, t));
 	cli_json_field_int(j, "device_id", e->device_id);
 	cli_json_field_int(j, "gateway_id", e->gateway_id);
 	cli_json_field_str(j, "old_status",
@@ -313,10 +275,10 @@ static void
 rec_event(struct cli_rec *r, const void *obj)
 {
 	const ews_event *e = obj;
-	char t[40];
+	char t[EWS_TIME_TEXT_MAX];
 
 	cli_rec_add(r, "id", "%lld", (long long)e->id);
-	cli_rec_str(r, "time", format_time(e->t_ms, t, sizeof(t)));
+	cli_rec_str(r, "time", format_time(e->t_ms, t));
 	cli_rec_add(r, "device_id", "%lld", (long long)e->device_id);
 	cli_rec_add(r, "gateway_id", "%lld", (long long)e->gateway_id);
 	cli_rec_str(r, "old_status", ews_device_status_name(e->old_status));

@@ -258,6 +258,41 @@ cli_json_field_ref(struct cli_json *j, const char *key, int64_t id)
 	cli_json_ref(j, id);
 }
 
+const char *
+cli_milli_text(int64_t milli, char *buf, size_t size)
+{
+	uint64_t mag = milli < 0 ? -(uint64_t)milli : (uint64_t)milli;
+	unsigned int frac = (unsigned int)(mag % 1000);
+	int n;
+
+	if (frac == 0)
+		snprintf(buf, size, "%s%llu", milli < 0 ? "-" : "",
+		         (unsigned long long)(mag / 1000));
+	else {
+		n = snprintf(buf, size, "%s%llu.%03u", milli < 0 ? "-" : "",
+		             (unsigned long long)(mag / 1000), frac);
+		while (n > 0 && (size_t)n < size && buf[n - 1] == '0')
+			buf[--n] = '\0';
+	}
+	return buf;
+}
+
+void
+cli_json_milli(struct cli_json *j, int64_t milli)
+{
+	char buf[32];
+
+	before_value(j);
+	fputs(cli_milli_text(milli, buf, sizeof(buf)), j->f);
+}
+
+void
+cli_json_field_milli(struct cli_json *j, const char *key, int64_t milli)
+{
+	cli_json_key(j, key);
+	cli_json_milli(j, milli);
+}
+
 void
 cli_json_finish(struct cli_json *j)
 {

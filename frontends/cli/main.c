@@ -16,7 +16,7 @@ static const struct cli_noun *const nouns[] = {
 	&cli_noun_init,    &cli_noun_gateway,  &cli_noun_device,
 	&cli_noun_load,    &cli_noun_group,    &cli_noun_board,
 	&cli_noun_catalog, &cli_noun_settings, &cli_noun_samples,
-	&cli_noun_events,  &cli_noun_poll,
+	&cli_noun_events,  &cli_noun_poll,     &cli_noun_consumption,
 };
 enum { N_NOUNS = sizeof(nouns) / sizeof(nouns[0]) };
 
@@ -185,7 +185,8 @@ print_commands(FILE *f)
 	for (size_t i = 0; i < N_NOUNS; i++) {
 		const struct cli_verb *v = nouns[i]->verbs;
 
-		fprintf(f, "  %-9s", nouns[i]->name);
+		fprintf(f, "  %-9s%s", nouns[i]->name,
+		        strlen(nouns[i]->name) >= 9 ? " " : "");
 		for (size_t k = 0; v[k].run; k++)
 			fprintf(f, "%s%s", k ? "|" : "",
 			        v[k].name ? v[k].name : v[k].synopsis);
@@ -310,6 +311,10 @@ dispatch(struct cli *c, int argc, char **argv)
 	if (!c->noun)
 		return cli_usage(NULL, "unknown noun '%s'", argv[0]);
 	if (!c->noun->verbs[0].name) { /* the noun is the command: init */
+		/* ... unless a named verb follows (consumption overall). */
+		c->verb = argc > 1 ? find_verb(c->noun, argv[1]) : NULL;
+		if (c->verb)
+			return run_verb(c, argc - 2, argv + 2);
 		c->verb = &c->noun->verbs[0];
 		return run_verb(c, argc - 1, argv + 1);
 	}

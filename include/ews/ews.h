@@ -9,6 +9,7 @@
 #if !defined(EWS_CDEF)
 #include <ews/version.h>
 #endif
+#include <ews/time.h>
 #include <ews/quantity.h>
 #include <ews/catalog.h>
 #include <ews/site.h>

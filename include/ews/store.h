@@ -100,5 +100,40 @@ EWS_API ews_status ews_site_event_list(ews_site *site, int64_t from_ms,
 /** Event i of an event list, or NULL. */
 EWS_API const ews_event *ews_list_event(const ews_list *list, size_t i);
 
+/** Outcome of ews_site_samples_import(). */
+typedef struct ews_import_result {
+	size_t lines;      /* lines read, the header included */
+	size_t samples;    /* readings stored (0 when a line is refused) */
+	size_t error_line; /* the refused line, 1-based (header: 1); 0: none */
+} ews_import_result;
+
+/** Longest line of an import file, in bytes without its line end. */
+enum { EWS_IMPORT_LINE_MAX = 1024 };
+
+/**
+ * Import samples from a CSV file, e.g. history migrated from another
+ * system. The first line is exactly `device,timestamp,quantity,value`
+ * (a UTF-8 byte order mark before it and CRLF line ends are accepted);
+ * every other line is one sample:
+ * - device: the numeric ID of a device of the site;
+ * - timestamp: ISO 8601 with `Z` or an offset (ews_time_parse()), or whole
+ *   unix seconds;
+ * - quantity: a stable quantity name (ews_quantity_from_name()), with
+ *   `:ORDER` (2-63) for the harmonic quantities and only for them;
+ * - value: a decimal number in the canonical unit of the quantity, '.' as
+ *   the decimal point in any locale, an exponent allowed ("1.5e3").
+ * Blank lines may end the file. Nothing is stored unless every line is
+ * good: then all samples are stored in one transaction, as
+ * ews_site_samples_add() does, which replaces samples of equal keys, so
+ * importing a file twice changes nothing.
+ * @param out  always filled; on a refused line out->error_line names it.
+ * @return EWS_OK; EWS_EINVAL for a refused line (field "header", "line",
+ *         "device", "timestamp", "quantity" or "value"; the message starts
+ *         with "line N: "); EWS_EIO (file or database); EWS_EBUSY;
+ *         EWS_ENOMEM.
+ */
+EWS_API ews_status ews_site_samples_import(ews_site *site, const char *path,
+					   ews_import_result *out);
+
 EWS_END_DECLS
 #endif /* EWS_STORE_H */

@@ -95,7 +95,7 @@ class TestSamplesEmpty(EwsTestCase):
 
     def test_help(self):
         out = self.ok("--help", site=None)
-        self.assertRegex(out, r"(?m)^  samples +list$")
+        self.assertRegex(out, r"(?m)^  samples +list\|import$")
         self.assertRegex(out, r"(?m)^  events +list$")
         for noun in ("samples", "events"):
             self.assertIn("ews %s list" % noun,
@@ -148,9 +148,9 @@ class TestDeviceStatus(EwsTestCase):
 
 
 class TestSamplesStored(EwsTestCase):
-    """Output of stored samples and events. No command records them yet
-    (acquisition will), so they are written into site.db directly, in the
-    tables of schema 2."""
+    """Output of stored samples and events. Samples are imported (CSV);
+    events are written into site.db directly, as no command records them
+    without hardware."""
 
     def setUp(self):
         super().setUp()
@@ -158,22 +158,29 @@ class TestSamplesStored(EwsTestCase):
         self.gw = self.gateway()
         self.d1 = self.meter(self.gw, 1, "m1")
         self.d2 = self.meter(self.gw, 2, "m2")
+        gone = self.meter(self.gw, 3, "m3")
+        csv = os.path.join(self.tmp, "samples.csv")
+        with open(csv, "w", encoding="utf-8") as f:
+            f.write("device,timestamp,quantity,value\n")
+            for dev, q, t, v in [
+                    (self.d2, "active_power", "2026-11-26T10:00:00Z", -20.5),
+                    (self.d1, "active_energy_import", "2026-11-26T10:01:00Z",
+                     1234.5),
+                    (self.d1, "active_energy_import", "2026-11-26T10:00:00Z",
+                     1000.0),
+                    (self.d1, "harmonic_voltage_l1:5",
+                     "2026-11-26T10:00:00.001Z", 1.25),
+                    (self.d1, "harmonic_voltage_l1:3",
+                     "2026-11-26T10:00:00.001Z", 2.5),
+                    (gone, "active_energy_import", "2026-11-26T10:00:00Z",
+                     7.0)]:
+                f.write("%d,%s,%s,%r\n" % (dev, t, q, v))
+        self.ok("samples", "import", csv)
+        # Samples outlive their device.
+        self.ok("device", "delete", str(gone))
+        self.gone = gone
         db = sqlite3.connect(os.path.join(self.site, "site.db"))
         with db:
-            self.assertEqual(
-                db.execute("PRAGMA user_version").fetchone()[0], 2)
-            # quantity 1 active_energy_import (Wh), 12 active_power (W),
-            # 45 harmonic_voltage_l1 (V).
-            db.executemany(
-                "INSERT INTO sample (device_id, quantity, ord, t_ms, value)"
-                " VALUES (?, ?, ?, ?, ?)", [
-                    (self.d2, 12, 0, T0, -20.5),
-                    (self.d1, 1, 0, T0 + 60000, 1234.5),
-                    (self.d1, 1, 0, T0, 1000.0),
-                    (self.d1, 45, 5, T0 + 1, 1.25),
-                    (self.d1, 45, 3, T0 + 1, 2.5),
-                    (999, 1, 0, T0, 7.0),  # of a deleted device
-                ])
             db.executemany(
                 "INSERT INTO event (t_ms, device_id, gateway_id,"
                 " old_status, new_status, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -191,7 +198,7 @@ class TestSamplesStored(EwsTestCase):
             (self.d1, "harmonic_voltage_l1", 3, T0 + 1),
             (self.d1, "harmonic_voltage_l1", 5, T0 + 1),
             (self.d2, "active_power", 0, T0),
-            (999, "active_energy_import", 0, T0)])
+            (self.gone, "active_energy_import", 0, T0)])
         self.assertEqual(s[1], {
             "device_id": self.d1, "quantity": "active_energy_import",
             "order": 0, "t_ms": T0 + 60000, "time": "2026-11-26T10:01:00Z",
@@ -206,8 +213,8 @@ class TestSamplesStored(EwsTestCase):
             return [(x["device_id"], x["quantity"], x["order"], x["t_ms"])
                     for x in self.json("samples", "list", *args)]
         self.assertEqual(len(keys("--device", self.d1)), 4)
-        self.assertEqual(keys("--device", 999),
-                         [(999, "active_energy_import", 0, T0)])
+        self.assertEqual(keys("--device", self.gone),
+                         [(self.gone, "active_energy_import", 0, T0)])
         self.assertEqual(keys("--quantity", "active_power"),
                          [(self.d2, "active_power", 0, T0)])
         self.assertEqual(keys("--from", "2026-11-26T10:00:00.001Z"), [
