@@ -109,9 +109,134 @@ read_model(ews_site *site, sqlite3_stmt *st, ews__device_scopes *out)
 		out->range_milli = counter_range(reg->type, reg->factor);
 }
 
+struct ews__scope_cache {
+	ews__device_scopes *v; /* by device id */
+	size_t n, cap;
+	uint64_t generation;
+	int64_t data_version;
+	int active; /* checked by ews__scope_cache_begin() */
+};
+
+static ews_status
+data_version(ews_site *site, int64_t *out)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	s = ews__site_cached(site, EWS__STMT_DATA_VERSION,
+	                     "PRAGMA data_version", &st);
+	if (s != EWS_OK)
+		return s;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+ews_status
+ews__scope_cache_begin(ews_site *site)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+	int64_t version = 0;
+	ews_status st;
+
+	if (!c && !(c = site->scope_cache = ews__calloc(1, sizeof(*c))))
+		return EWS_ENOMEM;
+	if ((st = data_version(site, &version)) != EWS_OK)
+		return st;
+	if (c->generation != site->generation || c->data_version != version)
+		c->n = 0;
+	c->generation = site->generation;
+	c->data_version = version;
+	c->active = 1;
+	return EWS_OK;
+}
+
+void
+ews__scope_cache_keep(ews_site *site)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+
+	if (c && c->active)
+		c->generation = site->generation;
+	if (c)
+		c->active = 0;
+}
+
+void
+ews__scope_cache_free(ews_site *site)
+{
+	if (site->scope_cache)
+		free(site->scope_cache->v);
+	free(site->scope_cache);
+	site->scope_cache = NULL;
+}
+
+/* The cached entry of a device, or where it goes (*at) when missing. */
+static ews__device_scopes *
+cache_find(struct ews__scope_cache *c, int64_t device_id, size_t *at)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->v[mid].device_id == device_id)
+			return &c->v[mid];
+		if (c->v[mid].device_id < device_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return NULL;
+}
+
+static void
+cache_put(struct ews__scope_cache *c, size_t at, const ews__device_scopes *s)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		ews__device_scopes *v = ews__realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return; /* a cache: simply not kept */
+		c->v = v;
+		c->cap = cap;
+	}
+	memmove(c->v + at + 1, c->v + at, (c->n - at) * sizeof(*c->v));
+	c->v[at] = *s;
+	c->n++;
+}
+
+static ews_status
+scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out);
+
 ews_status
 ews__device_scopes_get(ews_site *site, int64_t device_id,
                        ews__device_scopes *out)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+	const ews__device_scopes *hit;
+	ews_status st;
+	size_t at = 0;
+
+	if (c && c->active && c->generation == site->generation &&
+	    (hit = cache_find(c, device_id, &at))) {
+		*out = *hit;
+		return EWS_OK;
+	}
+	st = scopes_read(site, device_id, out);
+	if (st == EWS_OK && c && c->active &&
+	    c->generation == site->generation)
+		cache_put(c, at, out);
+	return st;
+}
+
+static ews_status
+scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out)
 {
 	int64_t load = 0, others;
 	const char *groups = NULL;

@@ -129,10 +129,14 @@ ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
 	sqlite3_bind_int64(st, 3, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*found = 1;
+		size_t k;
+
 		s = ews__rollup_decode(sqlite3_column_blob(st, 0),
 		                       (size_t)sqlite3_column_bytes(st, 0),
 		                       slots, n);
+		/* a row emptied by removals is no data */
+		for (k = 0; s == EWS_OK && k < n && !*found; k++)
+			*found = slots[k].pieces > 0;
 	} else if (rc != SQLITE_DONE) {
 		s = ews__site_db_fail(site, rc);
 	}
@@ -262,6 +266,18 @@ row_at(ews__rollup *r, int64_t scope, int level, int64_t key)
 	return w;
 }
 
+static uint64_t
+zigzag64(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzigzag64(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
 static void
 slot_add(ews__slot *to, const ews__slot *from)
 {
@@ -278,13 +294,20 @@ flush_day(ews__rollup *r)
 	int32_t y;
 	unsigned int m, d;
 	size_t i, k;
+	int changed = 0;
 
 	if (!r->day_open)
 		return EWS_OK;
 	r->day_open = 0;
-	for (k = 0; k < EWS__DAY_SLOTS; k++)
+	for (k = 0; k < EWS__DAY_SLOTS; k++) {
 		slot_add(&sum, &r->day_slot[k]);
-	if (sum.pieces == 0 && sum.value_milli == 0 && sum.estimated == 0)
+		changed |= r->day_slot[k].pieces || r->day_slot[k].value_milli ||
+		           r->day_slot[k].estimated;
+	}
+	/* Skip only a day whose every slot is unchanged: a replaced sample
+	 * can move consumption between the hours of one day, leaving the
+	 * day's sum (and its month and year slots) as they were. */
+	if (!changed)
 		return EWS_OK;
 	ews__civil_from_days(r->day, &y, &m, &d);
 	for (i = 0; i < r->day_scopes.n; i++) {
@@ -459,65 +482,169 @@ row_is_zero(const ews__slot *s, size_t n)
 	return 1;
 }
 
+/* The counts of a slot that some history can give. */
+static int
+slot_valid(const ews__slot *s)
+{
+	return s->pieces >= 0 && s->value_milli >= 0 && s->estimated >= 0 &&
+	       s->estimated <= s->pieces && (s->pieces > 0 || s->value_milli == 0);
+}
+
+static int
+row_valid(const ews__slot *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!slot_valid(&s[k]))
+			return 0;
+	return 1;
+}
+
+/* A change of a row: for each slot that changes, its index, then the
+ * zigzag changes of pieces, value and estimated (a sweep changes one). */
+static size_t
+encode_delta(const ews__slot *slots, size_t n, uint8_t *buf)
+{
+	size_t k, len = 0;
+
+	for (k = 0; k < n; k++) {
+		if (!slots[k].pieces && !slots[k].value_milli &&
+		    !slots[k].estimated)
+			continue;
+		len += ews__varint_put(buf + len, k);
+		len += ews__varint_put(buf + len, zigzag64(slots[k].pieces));
+		len += ews__varint_put(buf + len, zigzag64(slots[k].value_milli));
+		len += ews__varint_put(buf + len, zigzag64(slots[k].estimated));
+	}
+	return len;
+}
+
+static int
+decode_delta(const uint8_t *buf, size_t len, ews__slot *slots, size_t n)
+{
+	size_t pos = 0, used;
+	uint64_t v[4];
+	int j;
+
+	memset(slots, 0, n * sizeof(*slots));
+	while (pos < len) {
+		for (j = 0; j < 4; j++) {
+			if (!(used = ews__varint_get(buf + pos, len - pos, &v[j])))
+				return 0;
+			pos += used;
+		}
+		if (v[0] >= n)
+			return 0;
+		slots[v[0]].pieces = unzigzag64(v[1]);
+		slots[v[0]].value_milli = unzigzag64(v[2]);
+		slots[v[0]].estimated = unzigzag64(v[3]);
+	}
+	return 1;
+}
+
+/*
+ * SQL function ews_rollup_add(row, change, slots): the stored row (NULL
+ * for none) with a change added, in one statement (an UPSERT) instead of
+ * a read and a write. A result that no history can give (a negative
+ * count, more estimated pieces than pieces) is an error: the transaction
+ * rolls back rather than store it.
+ */
+static void
+rollup_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	ews__slot stored[EWS__SLOTS], change[EWS__SLOTS];
+	uint8_t buf[EWS__SLOTS * 30];
+	int n = sqlite3_value_int(argv[2]);
+	int k;
+
+	(void)argc;
+	if (n < 1 || n > EWS__SLOTS ||
+	    ews__rollup_decode(sqlite3_value_blob(argv[0]),
+	                       (size_t)sqlite3_value_bytes(argv[0]), stored,
+	                       (size_t)n) != EWS_OK ||
+	    !decode_delta(sqlite3_value_blob(argv[1]),
+	                  (size_t)sqlite3_value_bytes(argv[1]), change,
+	                  (size_t)n)) {
+		sqlite3_result_error(ctx, "rollup: a row is corrupt", -1);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		slot_add(&stored[k], &change[k]);
+		if (!slot_valid(&stored[k])) {
+			sqlite3_result_error(ctx,
+			                     "rollup: a change would make a "
+			                     "row inconsistent",
+			                     -1);
+			return;
+		}
+	}
+	sqlite3_result_blob(ctx, buf,
+	                    (int)ews__rollup_encode(stored, (size_t)n, buf),
+	                    SQLITE_TRANSIENT);
+}
+
+int
+ews__rollup_register(sqlite3 *db)
+{
+	return sqlite3_create_function_v2(
+	        db, "ews_rollup_add", 3,
+	        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+	        rollup_add_fn, NULL, NULL, NULL);
+}
+
+/*
+ * Add a change to its stored row in one statement. A change that is a
+ * valid row by itself may make the row (an UPSERT); any other (one that
+ * takes away, or moves consumption within a slot) must find it: SQLite
+ * evaluates the VALUES of an UPSERT before it sees the conflict, so those
+ * go through a plain UPDATE.
+ */
 static ews_status
 write_row(ews_site *site, const row *delta)
 {
-	size_t k, n = ews__level_slots(delta->level);
-	ews__slot slots[EWS__SLOTS];
+	size_t n = ews__level_slots(delta->level);
 	uint8_t buf[EWS__SLOTS * 30];
+	int removes = !row_valid(delta->slot, n);
 	sqlite3_stmt *st;
 	ews_status s;
-	int found, rc;
+	int rc;
 
 	if (row_is_zero(delta->slot, n))
 		return EWS_OK;
-	s = ews__rollup_read(site, delta->scope, delta->level, delta->key,
-	                     slots, &found);
-	for (k = 0; s == EWS_OK && k < n; k++) {
-		slot_add(&slots[k], &delta->slot[k]);
-		if (slots[k].pieces < 0 || slots[k].value_milli < 0 ||
-		    slots[k].estimated < 0 ||
-		    slots[k].estimated > slots[k].pieces ||
-		    (slots[k].pieces == 0 && slots[k].value_milli != 0))
-			s = ews__fail_field(EWS_ERROR, "rollup",
-			                    "rollup row %lld/%d/%lld would go "
-			                    "inconsistent at slot %zu",
-			                    (long long)delta->scope,
-			                    delta->level, (long long)delta->key,
-			                    k);
-	}
+	s = removes ? ews__site_cached(site, EWS__STMT_ROLLUP_SUB,
+	                               "UPDATE rollup SET data ="
+	                               " ews_rollup_add(data, ?4, ?5)"
+	                               " WHERE level = ?1 AND key = ?2"
+	                               " AND scope = ?3",
+	                               &st)
+	            : ews__site_cached(site, EWS__STMT_ROLLUP_PUT,
+	                               "INSERT INTO rollup (level, key, scope,"
+	                               " data) VALUES (?1, ?2, ?3,"
+	                               " ews_rollup_add(NULL, ?4, ?5))"
+	                               " ON CONFLICT (level, key, scope) DO"
+	                               " UPDATE SET data ="
+	                               " ews_rollup_add(data, ?4, ?5)",
+	                               &st);
 	if (s != EWS_OK)
 		return s;
-	if (row_is_zero(slots, n)) {
-		if (!found)
-			return EWS_OK;
-		s = ews__site_cached(site, EWS__STMT_ROLLUP_DEL,
-		                     "DELETE FROM rollup WHERE scope = ?"
-		                     " AND level = ? AND key = ?",
-		                     &st);
-		if (s != EWS_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, delta->scope);
-		sqlite3_bind_int(st, 2, delta->level);
-		sqlite3_bind_int64(st, 3, delta->key);
-	} else {
-		s = ews__site_cached(site, EWS__STMT_ROLLUP_PUT,
-		                     "INSERT OR REPLACE INTO rollup"
-		                     " (scope, level, key, data)"
-		                     " VALUES (?, ?, ?, ?)",
-		                     &st);
-		if (s != EWS_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, delta->scope);
-		sqlite3_bind_int(st, 2, delta->level);
-		sqlite3_bind_int64(st, 3, delta->key);
-		sqlite3_bind_blob(st, 4, buf,
-		                  (int)ews__rollup_encode(slots, n, buf),
-		                  SQLITE_TRANSIENT);
-	}
+	sqlite3_bind_int(st, 1, delta->level);
+	sqlite3_bind_int64(st, 2, delta->key);
+	sqlite3_bind_int64(st, 3, delta->scope);
+	sqlite3_bind_blob(st, 4, buf, (int)encode_delta(delta->slot, n, buf),
+	                  SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, (int)n);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? EWS_OK : ews__site_db_fail(site, rc);
+	if (rc == SQLITE_DONE && (!removes || sqlite3_changes(site->db) == 1))
+		return EWS_OK;
+	return ews__fail_field(
+	        rc == SQLITE_DONE || rc == SQLITE_ERROR ? EWS_ERROR : EWS_EIO,
+	        "rollup", "%s (row %d/%lld/%lld)",
+	        rc == SQLITE_DONE ? "rollup: a change takes from a row that "
+	                            "is not there"
+	                          : sqlite3_errmsg(site->db),
+	        delta->level, (long long)delta->key, (long long)delta->scope);
 }
 
 ews_status

@@ -62,6 +62,18 @@ typedef struct ews__device_scopes {
 ews_status ews__device_scopes_get(ews_site *site, int64_t device_id,
                                   ews__device_scopes *out);
 
+/*
+ * A sweep looks up the same devices every time: between configuration
+ * changes, ews__device_scopes_get() answers from a cache. begin: check it
+ * against the generation of this handle and the data version of the
+ * database (another process's change), at the start of a samples
+ * transaction. keep: after that transaction ends, which changed no
+ * configuration, the cache stays valid. free: at close.
+ */
+ews_status ews__scope_cache_begin(ews_site *site);
+void ews__scope_cache_keep(ews_site *site);
+void ews__scope_cache_free(ews_site *site);
+
 /* The site's time zone, loaded once and again when the setting changes. */
 ews_status ews__site_tz(ews_site *site, const ews__tz **out);
 
@@ -92,6 +104,9 @@ ews_status ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,
 /* Add a whole stored row to another scope's, with sign. */
 ews_status ews__rollup_add_row(ews__rollup *r, int64_t scope, int level,
                                int64_t key, const ews__slot *slots, int sign);
+
+/* Register the SQL function the rollup writes use, on a new connection. */
+int ews__rollup_register(sqlite3 *db);
 
 /* Rows held in the change set. */
 size_t ews__rollup_rows(const ews__rollup *r);

@@ -304,22 +304,15 @@ read_tail(ews_site *site, int64_t series, ews__sample_vec *vec, int64_t *key,
 	return s;
 }
 
-ews_status
-ews__series_load(ews_site *site, int64_t series, int64_t from_ms,
-                 int64_t to_ms, ews__series_run *run)
+/* The run of [from_ms, to_ms] given the series' tail, already read. */
+static ews_status
+load_run(ews_site *site, int64_t from_ms, int64_t to_ms,
+         ews__sample_vec *tail, int64_t tail_key, ews__series_run *run)
 {
-	ews__sample_vec tail = { 0 };
 	sqlite3_stmt *st;
-	int64_t tail_key = 0;
-	ews_status s;
-	int found;
+	ews_status s = EWS_OK;
 	size_t i;
 
-	memset(run, 0, sizeof(*run));
-	run->series = series;
-	if ((s = read_tail(site, series, &tail, &tail_key, &found)) != EWS_OK ||
-	    !found)
-		goto done;
 	if (tail_key >= from_ms) {
 		/* From the last block starting before from_ms (it holds the
 		 * sample before) to the first block starting after to_ms
@@ -336,25 +329,71 @@ ews__series_load(ews_site *site, int64_t series, int64_t from_ms,
 		                     " ORDER BY t0",
 		                     &st);
 		if (s != EWS_OK)
-			goto done;
-		sqlite3_bind_int64(st, 1, series);
+			return s;
+		sqlite3_bind_int64(st, 1, run->series);
 		sqlite3_bind_int64(st, 2, from_ms);
 		sqlite3_bind_int64(st, 3, to_ms);
 		s = read_blocks(site, st, run, &run->samples);
 		/* A block after to_ms ends the run before the tail. */
 		if (s != EWS_OK ||
 		    (run->nkeys > 0 && run->keys[run->nkeys - 1] > to_ms))
-			goto done;
+			return s;
 	}
 	/* The tail is always the run's end: no block starts after it. */
-	for (i = 0; s == EWS_OK && i < tail.n; i++)
-		s = ews__sample_vec_push(&run->samples, tail.v[i].t_ms,
-		                         tail.v[i].value);
+	for (i = 0; s == EWS_OK && i < tail->n; i++)
+		s = ews__sample_vec_push(&run->samples, tail->v[i].t_ms,
+		                         tail->v[i].value);
 	if (s == EWS_OK && (s = push_key(run, tail_key)) == EWS_OK) {
 		run->has_tail = 1;
 		run->tail_key = tail_key;
 	}
-done:
+	return s;
+}
+
+ews_status
+ews__series_open(ews_site *site, int64_t device_id, ews_quantity quantity,
+                 unsigned int order, int64_t from_ms, int64_t to_ms,
+                 ews__series_run *run)
+{
+	ews__sample_vec tail = { 0 };
+	int64_t tail_key = 0;
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc, found = 0;
+
+	memset(run, 0, sizeof(*run));
+	/* The series and its tail in one step: a sweep does this for every
+	 * device. */
+	s = ews__site_cached(site, EWS__STMT_SERIES_TAIL,
+	                     "SELECT s.id, t.t0, t.data FROM series s"
+	                     " LEFT JOIN sample_tail t ON t.series = s.id"
+	                     " WHERE s.device_id = ? AND s.quantity = ?"
+	                     " AND s.ord = ?",
+	                     &st);
+	if (s != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, device_id);
+	sqlite3_bind_int64(st, 2, (int64_t)quantity);
+	sqlite3_bind_int64(st, 3, (int64_t)order);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		run->series = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			found = 1;
+			tail_key = sqlite3_column_int64(st, 1);
+			s = ews__block_decode(sqlite3_column_blob(st, 2),
+			                      (size_t)sqlite3_column_bytes(st, 2),
+			                      tail_key, &tail);
+		}
+	} else if (rc != SQLITE_DONE) {
+		s = ews__site_db_fail(site, rc);
+	}
+	sqlite3_reset(st);
+	if (s == EWS_OK && rc == SQLITE_DONE)
+		s = ews__series_id(site, device_id, quantity, order, 1,
+		                   &run->series);
+	if (s == EWS_OK && found)
+		s = load_run(site, from_ms, to_ms, &tail, tail_key, run);
 	ews__sample_vec_free(&tail);
 	if (s != EWS_OK)
 		ews__series_run_free(run);

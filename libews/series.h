@@ -72,12 +72,14 @@ typedef struct ews__series_run {
 } ews__series_run;
 
 /*
- * Load the blocks holding every sample in [from_ms, to_ms] plus the
+ * Load the blocks of the series of a device's quantity (made when it does
+ * not exist yet) that hold every sample in [from_ms, to_ms], plus the
  * sample just before from_ms and the one just after to_ms, if any.
  */
-ews_status ews__series_load(ews_site *site, int64_t series, int64_t from_ms,
-                            int64_t to_ms, ews__series_run *run);
-
+ews_status ews__series_open(ews_site *site, int64_t device_id,
+                            ews_quantity quantity, unsigned int order,
+                            int64_t from_ms, int64_t to_ms,
+                            ews__series_run *run);
 /* Write `merged` (the run's samples after a change) in place of the
  * run's blocks; blocks whose bytes did not change are not written. */
 ews_status ews__series_store(ews_site *site, const ews__series_run *run,

@@ -18,16 +18,19 @@ enum ews__stmt {
 	EWS__STMT_TAIL_GET,
 	EWS__STMT_TAIL_PUT,
 	EWS__STMT_SERIES_ID,
+	EWS__STMT_SERIES_TAIL,
 	EWS__STMT_ROLLUP_GET,
 	EWS__STMT_ROLLUP_PUT,
-	EWS__STMT_ROLLUP_DEL,
+	EWS__STMT_ROLLUP_SUB,
 	EWS__STMT_ROLLUP_RANGE,
 	EWS__STMT_SETTING_TZ,
 	EWS__STMT_DEVICE_SCOPES,
+	EWS__STMT_DATA_VERSION,
 	EWS__STMT_COUNT_
 };
 
 struct ews__tz;
+struct ews__scope_cache;
 
 struct ews_site {
 	sqlite3 *db;
@@ -35,6 +38,11 @@ struct ews_site {
 	struct ews__tz *tz;  /* the zone of tz_name, loaded on first use */
 	char tz_name[64];
 	int64_t others_load_id; /* the built-in "Others" load, 0 until read */
+	/* Bumped by every ews__site_end(): caches of what a transaction read
+	 * (rollup-scope.c) are valid only for the generation they were
+	 * filled in. */
+	uint64_t generation;
+	struct ews__scope_cache *scope_cache;
 	char *dir;
 	ews_catalog *catalog;
 	int schema_version;

@@ -11,6 +11,7 @@
 
 #include "error-private.h"
 #include "site-private.h"
+#include "rollup.h"
 #include "store-private.h"
 #include "tz.h"
 
@@ -360,6 +361,7 @@ ews__site_end(ews_site *site, ews_status st)
 {
 	int rc;
 
+	site->generation++; /* what was read inside may be stale now */
 	if (st == EWS_OK) {
 		rc = sqlite3_exec(site->db, "COMMIT", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
@@ -492,12 +494,18 @@ open_database(ews_site *site, const ews_site_opts *opts)
 		close(fd);
 		site->created_file = 1;
 	}
+	/* A handle is used by one thread at a time (site.h): SQLite's own
+	 * per-call mutex would only cost time. */
 	rc = sqlite3_open_v2(path, &site->db,
-	                     flags | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+	                     flags | (create ? SQLITE_OPEN_CREATE : 0) |
+	                             SQLITE_OPEN_NOMUTEX,
+	                     NULL);
 	free(path);
 	if (rc != SQLITE_OK)
 		return ews__site_db_fail(site, rc);
 	sqlite3_extended_result_codes(site->db, 1);
+	if ((rc = ews__rollup_register(site->db)) != SQLITE_OK)
+		return ews__site_db_fail(site, rc);
 	sqlite3_busy_timeout(site->db, (int)opts->busy_timeout_ms);
 	return EWS_OK;
 }
@@ -580,6 +588,7 @@ ews_site_close(ews_site *site)
 		return;
 	for (i = 0; i < EWS__STMT_COUNT_; i++)
 		sqlite3_finalize(site->stmts[i]);
+	ews__scope_cache_free(site);
 	ews__tz_close(site->tz);
 	sqlite3_close_v2(site->db);
 	ews_catalog_free(site->catalog);

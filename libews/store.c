@@ -155,14 +155,10 @@ store_series(ews_site *site, ews__rollup *r, ews__device_scopes *scopes,
 {
 	ews__sample_vec merged = { 0 };
 	ews__series_run run;
-	int64_t series;
 	ews_status st;
 
-	st = ews__series_id(site, in[0]->device_id, in[0]->quantity,
-	                    in[0]->order, 1, &series);
-	if (st != EWS_OK)
-		return st;
-	if ((st = ews__series_load(site, series, in[0]->t_ms, in[n - 1]->t_ms,
+	if ((st = ews__series_open(site, in[0]->device_id, in[0]->quantity,
+	                           in[0]->order, in[0]->t_ms, in[n - 1]->t_ms,
 	                           &run)) != EWS_OK)
 		return st;
 	st = merge(&run.samples, in, n, &merged);
@@ -238,8 +234,13 @@ ews_site_samples_add(ews_site *site, const ews_reading *readings, size_t count)
 		return st;
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
-	st = ews__samples_store(site, readings, count, 1);
-	return ews__site_end(site, st);
+	st = ews__scope_cache_begin(site);
+	if (st == EWS_OK)
+		st = ews__samples_store(site, readings, count, 1);
+	st = ews__site_end(site, st);
+	if (st == EWS_OK) /* samples change no configuration */
+		ews__scope_cache_keep(site);
+	return st;
 }
 
 ews_status

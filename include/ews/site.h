@@ -47,6 +47,9 @@ EWS_API ews_status ews_site_opts_init(ews_site_opts *opts,
  * Open (with EWS_SITE_CREATE, create) the site in directory `dir`. A new
  * site has the Local gateway, the six predefined loads, "Others", and the
  * default settings. An older database is migrated forward.
+ * A site handle is used by one thread at a time (open one handle per
+ * thread that needs the site; processes and handles share the database
+ * safely).
  * @return EWS_OK; EWS_ENOTFOUND when the site does not exist and
  *         EWS_SITE_CREATE is not set; EWS_EEXIST when it exists and
  *         EWS_SITE_EXCL is set; EWS_EINVAL for bad options or a
