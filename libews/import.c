@@ -199,7 +199,8 @@ parse_device(struct import *im, const char *s, int64_t *out)
 		              "'%.*s' is not a device ID (a positive whole "
 		              "number)",
 		              ECHO_MAX, s);
-	if (bsearch(out, im->devices, im->n_devices, sizeof(int64_t),
+	if (im->n_devices > 0 && /* bsearch() of NULL is undefined */
+	    bsearch(out, im->devices, im->n_devices, sizeof(int64_t),
 	            compare_id))
 		return EWS_OK;
 	memset(&dev, 0, sizeof(dev));

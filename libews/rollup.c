@@ -301,7 +301,8 @@ flush_day(ews__rollup *r)
 	r->day_open = 0;
 	for (k = 0; k < EWS__DAY_SLOTS; k++) {
 		slot_add(&sum, &r->day_slot[k]);
-		changed |= r->day_slot[k].pieces || r->day_slot[k].value_milli ||
+		changed |= r->day_slot[k].pieces ||
+		           r->day_slot[k].value_milli ||
 		           r->day_slot[k].estimated;
 	}
 	/* Skip only a day whose every slot is unchanged: a replaced sample
@@ -312,12 +313,18 @@ flush_day(ews__rollup *r)
 	ews__civil_from_days(r->day, &y, &m, &d);
 	for (i = 0; i < r->day_scopes.n; i++) {
 		int64_t scope = r->day_scopes.key[i];
-		row *day = row_at(r, scope, EWS__LEVEL_DAY, r->day);
-		row *month = row_at(r, scope, EWS__LEVEL_MONTH,
-		                    (int64_t)y * 12 + (m - 1));
-		row *year = row_at(r, scope, EWS__LEVEL_YEAR, y);
+		int64_t mkey = (int64_t)y * 12 + (m - 1);
+		row *day, *month, *year;
 
-		if (!day || !month || !year)
+		/* row_at() may grow (realloc) the rows, which moves every
+		 * row: make all three first, then take the pointers. */
+		if (!row_at(r, scope, EWS__LEVEL_DAY, r->day) ||
+		    !row_at(r, scope, EWS__LEVEL_MONTH, mkey) ||
+		    !(year = row_at(r, scope, EWS__LEVEL_YEAR, y)))
+			return EWS_ENOMEM;
+		day = row_at(r, scope, EWS__LEVEL_DAY, r->day);
+		month = row_at(r, scope, EWS__LEVEL_MONTH, mkey);
+		if (!day || !month)
 			return EWS_ENOMEM;
 		for (k = 0; k < EWS__DAY_SLOTS; k++)
 			slot_add(&day->slot[k], &r->day_slot[k]);
@@ -656,8 +663,10 @@ ews__rollup_apply(ews__rollup *r)
 	if ((st = flush_day(r)) != EWS_OK)
 		return st;
 	/* In primary key order: neighbouring rows share pages. The index is
-	 * stale after sorting, so the set is spent. */
-	qsort(r->rows, r->nrows, sizeof(*r->rows), compare_rows);
+	 * stale after sorting, so the set is spent. An empty set has no
+	 * rows array (NULL), which qsort() must not be given. */
+	if (r->nrows > 1)
+		qsort(r->rows, r->nrows, sizeof(*r->rows), compare_rows);
 	free(r->index);
 	r->index = NULL;
 	r->nindex = 0;
