@@ -92,8 +92,9 @@ ews_commodity_unit(ews_commodity commodity)
 ews_status
 ews_consumption_query_init(ews_consumption_query *q, unsigned int version)
 {
-	ews_status st = ews__check_version(
-	        version, EWS_CONSUMPTION_QUERY_VERSION, "ews_consumption_query");
+	ews_status st =
+	        ews__check_version(version, EWS_CONSUMPTION_QUERY_VERSION,
+	                           "ews_consumption_query");
 
 	if (st != EWS_OK)
 		return st;
@@ -131,7 +132,8 @@ static void
 span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
         unsigned int d, int back, span *s)
 {
-	int64_t day0 = ews__days_from_civil(y, m, d) - (period == EWS_PERIOD_DAY ? back : 0);
+	int64_t day0 = ews__days_from_civil(y, m, d) -
+	               (period == EWS_PERIOD_DAY ? back : 0);
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
@@ -145,7 +147,8 @@ span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
 		s->edge[0] = ews__local_day_start_ms(tz, day0);
 		s->edge[EWS__DAY_SLOTS] = ews__local_day_start_ms(tz, day0 + 1);
 		s->count = (size_t)((s->edge[EWS__DAY_SLOTS] - s->edge[0] +
-		                     HOUR_MS - 1) / HOUR_MS);
+		                     HOUR_MS - 1) /
+		                    HOUR_MS);
 		if (s->count > EWS__DAY_SLOTS)
 			s->count = EWS__DAY_SLOTS;
 		s->edge[s->count] = s->edge[EWS__DAY_SLOTS];
@@ -164,7 +167,8 @@ span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
 		s->count = ews__days_in_month(s->year, s->month);
 		day0 = ews__days_from_civil(s->year, s->month, 1);
 		for (i = 0; i <= s->count; i++)
-			s->edge[i] = ews__local_day_start_ms(tz, day0 + (int64_t)i);
+			s->edge[i] =
+			        ews__local_day_start_ms(tz, day0 + (int64_t)i);
 		return;
 	}
 	case EWS_PERIOD_YEAR:
@@ -176,9 +180,11 @@ span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
 		s->count = 12;
 		for (i = 0; i <= 12; i++)
 			s->edge[i] = ews__local_day_start_ms(
-			        tz, i < 12 ? ews__days_from_civil(s->year,
-			                                          (unsigned)i + 1, 1)
-			                   : ews__days_from_civil(s->year + 1, 1, 1));
+			        tz,
+			        i < 12 ? ews__days_from_civil(
+			                         s->year, (unsigned)i + 1, 1)
+			               : ews__days_from_civil(s->year + 1, 1,
+			                                      1));
 		return;
 	case EWS_PERIOD_DECADE:
 		s->year = decade_of(y) - 10 * back;
@@ -189,7 +195,8 @@ span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
 		s->count = 10;
 		for (i = 0; i <= 10; i++)
 			s->edge[i] = ews__local_day_start_ms(
-			        tz, ews__days_from_civil(s->year + (int32_t)i, 1, 1));
+			        tz, ews__days_from_civil(s->year + (int32_t)i,
+			                                 1, 1));
 		return;
 	}
 }
@@ -210,13 +217,15 @@ check_query(const ews_consumption_query *q)
 		                       "%d is not a period", (int)q->period);
 	if (q->commodity && !ews_commodity_unit(q->commodity))
 		return ews__fail_field(EWS_EINVAL, "commodity",
-		                       "%d is not a commodity", (int)q->commodity);
+		                       "%d is not a commodity",
+		                       (int)q->commodity);
 	if (q->year < 1900 || q->year > 9999 || q->month < 1 || q->month > 12 ||
 	    q->day < 1 || q->day > ews__days_in_month(q->year, q->month))
-		return ews__fail_field(EWS_EINVAL, "date",
-		                       "%d-%02u-%02u is not a date between 1900 "
-		                       "and 9999",
-		                       (int)q->year, q->month, q->day);
+		return ews__fail_field(
+		        EWS_EINVAL, "date",
+		        "%d-%02u-%02u is not a date between 1900 "
+		        "and 9999",
+		        (int)q->year, q->month, q->day);
 	return EWS_OK;
 }
 
@@ -251,18 +260,21 @@ resolve_scope(ews_site *site, const ews_consumption_query *q,
 			                       "the site has no ID (give 0)");
 		break;
 	case EWS_SCOPE_DEVICE:
-		if ((st = ews__device_scopes_get(site, q->scope_id, &dev)) != EWS_OK)
+		if ((st = ews__device_scopes_get(site, q->scope_id, &dev)) !=
+		    EWS_OK)
 			return st;
 		if (dev.key[0] == 0 && dev.commodity == 0) {
 			int64_t found;
 
-			st = ews__site_scalar(site, &found,
-			                      "SELECT id FROM device WHERE id = ?",
-			                      "i", q->scope_id);
+			st = ews__site_scalar(
+			        site, &found,
+			        "SELECT id FROM device WHERE id = ?", "i",
+			        q->scope_id);
 			if (st == EWS_ENOTFOUND)
-				return ews__fail_field(EWS_ENOTFOUND, "scope_id",
-				                       "device %lld does not exist",
-				                       (long long)q->scope_id);
+				return ews__fail_field(
+				        EWS_ENOTFOUND, "scope_id",
+				        "device %lld does not exist",
+				        (long long)q->scope_id);
 			if (st != EWS_OK)
 				return st;
 			return ews__fail_field(EWS_EINVAL, "scope_id",
@@ -271,10 +283,11 @@ resolve_scope(ews_site *site, const ews_consumption_query *q,
 			                       (long long)q->scope_id);
 		}
 		if (q->commodity && q->commodity != dev.commodity)
-			return ews__fail_field(EWS_EINVAL, "commodity",
-			                       "device %lld measures %s",
-			                       (long long)q->scope_id,
-			                       ews_commodity_name(dev.commodity));
+			return ews__fail_field(
+			        EWS_EINVAL, "commodity",
+			        "device %lld measures %s",
+			        (long long)q->scope_id,
+			        ews_commodity_name(dev.commodity));
 		*commodity = dev.commodity;
 		break;
 	case EWS_SCOPE_LOAD:
@@ -348,9 +361,9 @@ span_total(ews_site *site, int64_t scope, const span *s, int64_t *total,
 	return st;
 }
 
-ews_status
-ews_site_consumption(ews_site *site, const ews_consumption_query *q,
-                     ews_histogram *out)
+static ews_status
+consumption_read(ews_site *site, const ews_consumption_query *q,
+                 ews_histogram *out)
 {
 	ews__slot slots[EWS__SLOTS];
 	const ews__tz *tz;
@@ -411,9 +424,9 @@ read_category(ews_site *site, sqlite3_stmt *st, void *item)
 	return EWS_OK;
 }
 
-ews_status
-ews_site_consumption_split(ews_site *site, const ews_consumption_query *q,
-                           ews_scope_kind by, ews_list **out)
+static ews_status
+consumption_split_read(ews_site *site, const ews_consumption_query *q,
+                       ews_scope_kind by, ews_list **out)
 {
 	ews_list *cats = NULL, *list = NULL;
 	const ews__tz *tz;
@@ -436,15 +449,16 @@ ews_site_consumption_split(ews_site *site, const ews_consumption_query *q,
 	commodity = q->commodity ? q->commodity : EWS_COMMODITY_ELECTRICITY;
 	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
-	st = ews__site_select(site, EWS__LIST_SCOPE_TOTAL, sizeof(ews_scope_total),
-	                      read_category, &cats,
+	st = ews__site_select(site, EWS__LIST_SCOPE_TOTAL,
+	                      sizeof(ews_scope_total), read_category, &cats,
 	                      "SELECT id, name FROM category WHERE kind = ?"
 	                      " ORDER BY id",
 	                      "i",
-	                      (int64_t)(by == EWS_SCOPE_LOAD ? EWS_CATEGORY_LOAD
-	                                                     : EWS_CATEGORY_GROUP));
-	if (st == EWS_OK &&
-	    !(list = ews__list_new(EWS__LIST_SCOPE_TOTAL, sizeof(ews_scope_total))))
+	                      (int64_t)(by == EWS_SCOPE_LOAD
+	                                        ? EWS_CATEGORY_LOAD
+	                                        : EWS_CATEGORY_GROUP));
+	if (st == EWS_OK && !(list = ews__list_new(EWS__LIST_SCOPE_TOTAL,
+	                                           sizeof(ews_scope_total))))
 		st = EWS_ENOMEM;
 	for (i = 0; st == EWS_OK && i < ews_list_len(cats); i++) {
 		ews_scope_total t = *ews_list_scope_total(cats, i);
@@ -456,8 +470,9 @@ ews_site_consumption_split(ews_site *site, const ews_consumption_query *q,
 		st = span_total(site, key, &cur, &t.total_milli, &t.estimated,
 		                &any);
 		if (st == EWS_OK)
-			st = span_total(site, key, &prev, &t.previous_total_milli,
-			                &prev_est, &t.has_previous);
+			st = span_total(site, key, &prev,
+			                &t.previous_total_milli, &prev_est,
+			                &t.has_previous);
 		if (st == EWS_OK && (any || t.has_previous))
 			st = ews__list_push(list, &t);
 	}
@@ -476,9 +491,9 @@ ews_list_scope_total(const ews_list *list, size_t i)
 	return ews__list_at(list, EWS__LIST_SCOPE_TOTAL, i);
 }
 
-ews_status
-ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
-                             ews_overall *out)
+static ews_status
+consumption_overall_read(ews_site *site, const ews_consumption_query *q,
+                         ews_overall *out)
 {
 	int64_t *totals[] = { NULL, &out->electricity_milli_wh,
 		              &out->gas_milli_dm3, &out->water_milli_dm3 };
@@ -493,11 +508,12 @@ ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
 	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
 	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
-	for (c = EWS_COMMODITY_ELECTRICITY; st == EWS_OK && c <= EWS_COMMODITY_WATER;
-	     c++) {
-		st = span_total(site,
-		                ews__scope_key(EWS_SCOPE_SITE, 0, (ews_commodity)c),
-		                &cur, totals[c], &est, &any);
+	for (c = EWS_COMMODITY_ELECTRICITY;
+	     st == EWS_OK && c <= EWS_COMMODITY_WATER; c++) {
+		st = span_total(
+		        site,
+		        ews__scope_key(EWS_SCOPE_SITE, 0, (ews_commodity)c),
+		        &cur, totals[c], &est, &any);
 		out->estimated |= est;
 	}
 	if (st == EWS_OK &&
@@ -506,8 +522,8 @@ ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
 	    factor[0]) {
 		/* m³ = dm³ / 1000; thousandths of kWh = dm³ × factor. */
 		out->gas_factor_set = 1;
-		out->gas_milli_kwh_equiv =
-		        llround((double)out->gas_milli_dm3 * atof(factor) / 1000.0);
+		out->gas_milli_kwh_equiv = llround((double)out->gas_milli_dm3 *
+		                                   atof(factor) / 1000.0);
 	}
 	ews_free(factor);
 	return st;
@@ -516,10 +532,10 @@ ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
 /* ------------------------------------------------------------------ */
 /* Measured quantities                                                 */
 
-ews_status
-ews_site_measure_histogram(ews_site *site, const ews_consumption_query *q,
-                           ews_quantity quantity, unsigned int order,
-                           ews_measure_histogram *out)
+static ews_status
+measure_histogram_read(ews_site *site, const ews_consumption_query *q,
+                       ews_quantity quantity, unsigned int order,
+                       ews_measure_histogram *out)
 {
 	ews__sample_vec vec = { 0 };
 	const ews__tz *tz;
@@ -537,8 +553,9 @@ ews_site_measure_histogram(ews_site *site, const ews_consumption_query *q,
 	if (!ews_quantity_name(quantity))
 		return ews__fail_field(EWS_EINVAL, "quantity",
 		                       "%d is not a quantity", (int)quantity);
-	st = ews__site_scalar(site, &series, "SELECT id FROM device WHERE id = ?",
-	                      "i", q->scope_id);
+	st = ews__site_scalar(site, &series,
+	                      "SELECT id FROM device WHERE id = ?", "i",
+	                      q->scope_id);
 	if (st == EWS_ENOTFOUND)
 		return ews__fail_field(EWS_ENOTFOUND, "scope_id",
 		                       "device %lld does not exist",
@@ -583,5 +600,54 @@ ews_site_measure_histogram(ews_site *site, const ews_consumption_query *q,
 		if (out->buckets[i].count)
 			out->buckets[i].avg /= (double)out->buckets[i].count;
 	ews__sample_vec_free(&vec);
+	return st;
+}
+
+ews_status
+ews_site_consumption(ews_site *site, const ews_consumption_query *q,
+                     ews_histogram *out)
+{
+	ews_status st = ews__site_read_begin(site);
+
+	if (st == EWS_OK)
+		st = ews__site_read_end(site, consumption_read(site, q, out));
+	return st;
+}
+
+ews_status
+ews_site_consumption_split(ews_site *site, const ews_consumption_query *q,
+                           ews_scope_kind by, ews_list **out)
+{
+	ews_status st = ews__site_read_begin(site);
+
+	if (st == EWS_OK)
+		st = ews__site_read_end(
+		        site, consumption_split_read(site, q, by, out));
+	return st;
+}
+
+ews_status
+ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
+                             ews_overall *out)
+{
+	ews_status st = ews__site_read_begin(site);
+
+	if (st == EWS_OK)
+		st = ews__site_read_end(site,
+		                        consumption_overall_read(site, q, out));
+	return st;
+}
+
+ews_status
+ews_site_measure_histogram(ews_site *site, const ews_consumption_query *q,
+                           ews_quantity quantity, unsigned int order,
+                           ews_measure_histogram *out)
+{
+	ews_status st = ews__site_read_begin(site);
+
+	if (st == EWS_OK)
+		st = ews__site_read_end(
+		        site,
+		        measure_histogram_read(site, q, quantity, order, out));
 	return st;
 }

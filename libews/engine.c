@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -614,11 +615,18 @@ take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 	}
 	st = update_status(eng, res);
 
-	for (i = 0; i < ews_list_len(res->readings); i++)
-		if (ews__list_push(eng->cycle_readings,
-		                   ews_list_reading(res->readings, i)) !=
-		    EWS_OK)
+	for (i = 0; i < ews_list_len(res->readings); i++) {
+		ews_reading r = *ews_list_reading(res->readings, i);
+
+		/* A float register in kWh times 1000 is Wh with binary
+		 * noise below a thousandth: recorded as thousandths, it packs
+		 * in 2-3 bytes instead of the 9 of an arbitrary double, and
+		 * no meter resolves finer. */
+		if (ews_quantity_is_counter(r.quantity))
+			r.value = round(r.value * 1000.0) / 1000.0;
+		if (ews__list_push(eng->cycle_readings, &r) != EWS_OK)
 			st = EWS_ENOMEM;
+	}
 	if (cb)
 		cb(&res->r, userdata);
 	ews_list_free(res->readings);

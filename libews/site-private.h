@@ -26,6 +26,8 @@ enum ews__stmt {
 	EWS__STMT_SETTING_TZ,
 	EWS__STMT_DEVICE_SCOPES,
 	EWS__STMT_DATA_VERSION,
+	EWS__STMT_BEGIN_READ,
+	EWS__STMT_END_READ,
 	EWS__STMT_COUNT_
 };
 
@@ -54,6 +56,12 @@ ews_status ews__site_db_fail(ews_site *site, int rc);
 
 /* BEGIN IMMEDIATE: one writer at a time, validated against fresh state. */
 ews_status ews__site_begin(ews_site *site);
+
+/* A read transaction: every row a query reads comes from one snapshot,
+ * and SQLite takes its file lock once instead of once per statement.
+ * read_end returns st, or the failure to end. */
+ews_status ews__site_read_begin(ews_site *site);
+ews_status ews__site_read_end(ews_site *site, ews_status st);
 
 /* Commit when st is EWS_OK, roll back otherwise; returns the outcome.
  * The last error of a refused change is kept intact by the rollback. */

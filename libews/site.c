@@ -356,6 +356,35 @@ ews__site_begin(ews_site *site)
 	return rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
 }
 
+/* Run one cached statement that returns no row. */
+static ews_status
+run_cached(ews_site *site, enum ews__stmt id, const char *sql)
+{
+	sqlite3_stmt *st;
+	ews_status s = ews__site_cached(site, id, sql, &st);
+	int rc;
+
+	if (s != EWS_OK)
+		return s;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? EWS_OK : ews__site_db_fail(site, rc);
+}
+
+ews_status
+ews__site_read_begin(ews_site *site)
+{
+	return run_cached(site, EWS__STMT_BEGIN_READ, "BEGIN");
+}
+
+ews_status
+ews__site_read_end(ews_site *site, ews_status st)
+{
+	ews_status end = run_cached(site, EWS__STMT_END_READ, "COMMIT");
+
+	return st != EWS_OK ? st : end;
+}
+
 ews_status
 ews__site_end(ews_site *site, ews_status st)
 {

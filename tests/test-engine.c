@@ -364,6 +364,32 @@ START_TEST(engine_slow_gateway_does_not_delay_the_others)
 }
 END_TEST
 
+/* A float register in kWh is recorded in thousandths of a Wh: the binary
+ * noise of kWh x 1000 is dropped (docs/consumption.md). */
+START_TEST(engine_records_counters_in_thousandths)
+{
+	pid_t pid;
+	int port = helper_peer_start(
+	        "{\"units\": {\"1\": {\"ir\": {\"72\": 17562,"
+	        " \"73\": 21029}}}}",
+	        &pid);
+	int64_t dev = device_at(gateway_at("peer", port), "eastron_sdm120", 1,
+	                        "Meter");
+	ews_engine *eng = engine_new(1000);
+	ews_list *results;
+	size_t n;
+
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	ews_list_free(results);
+	/* float 1234.567 kWh is 1234567.0166015625 Wh */
+	ck_assert(sample_of(dev, EWS_Q_ACTIVE_ENERGY_IMPORT, T0, &n) ==
+	          1234567.017);
+	ck_assert_uint_eq(n, 1);
+	ews_engine_close(eng);
+	helper_peer_stop(pid);
+}
+END_TEST
+
 /* ACQ-2: a new sample rate changes when cycles are due, never what was
  * recorded; the recorded counter feeds the consumption rollups. */
 START_TEST(engine_new_sample_rate_keeps_the_recorded_history)
@@ -444,6 +470,7 @@ main(void)
 	tcase_add_test(tc,
 	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
 	tcase_add_test(tc, engine_new_sample_rate_keeps_the_recorded_history);
+	tcase_add_test(tc, engine_records_counters_in_thousandths);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }

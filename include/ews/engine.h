@@ -87,7 +87,8 @@ typedef void (*ews_poll_cb)(const ews_poll_result *result, void *userdata);
 /**
  * Take the results that are ready: set statuses (and events), and when the
  * last device of the cycle has reported, record the cycle's readings in one
- * transaction. Never blocks. cb may be NULL.
+ * transaction (counters rounded to thousandths of their unit: mWh, cm³).
+ * Never blocks. cb may be NULL.
  * @return EWS_OK; EWS_EIO or EWS_EBUSY when recording failed (the cycle's
  *         readings are then lost, and the error says so).
  */
