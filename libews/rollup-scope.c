@@ -101,9 +101,9 @@ read_model(ews_site *site, sqlite3_stmt *st, ews__device_scopes *out)
 	                       ? EWS_Q_ACTIVE_ENERGY_IMPORT
 	                       : EWS_Q_VOLUME;
 	if (m->caps & EWS_CAP_GENERIC)
-		out->range_milli = counter_range(
-		        (ews_reg_type)sqlite3_column_int(st, 3),
-		        sqlite3_column_double(st, 4) * 1000.0);
+		out->range_milli =
+		        counter_range((ews_reg_type)sqlite3_column_int(st, 3),
+		                      sqlite3_column_double(st, 4) * 1000.0);
 	else if (m->has_map &&
 	         ews_model_find_register(m, out->counter, 0, &reg) == EWS_OK)
 		out->range_milli = counter_range(reg->type, reg->factor);
@@ -211,8 +211,8 @@ cache_put(struct ews__scope_cache *c, size_t at, const ews__device_scopes *s)
 	c->n++;
 }
 
-static ews_status
-scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out);
+static ews_status scopes_read(ews_site *site, int64_t device_id,
+                              ews__device_scopes *out);
 
 ews_status
 ews__device_scopes_get(ews_site *site, int64_t device_id,
@@ -229,8 +229,7 @@ ews__device_scopes_get(ews_site *site, int64_t device_id,
 		return EWS_OK;
 	}
 	st = scopes_read(site, device_id, out);
-	if (st == EWS_OK && c && c->active &&
-	    c->generation == site->generation)
+	if (st == EWS_OK && c && c->active && c->generation == site->generation)
 		cache_put(c, at, out);
 	return st;
 }
@@ -273,32 +272,54 @@ scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out)
 		push_scope(out, EWS_SCOPE_DEVICE, device_id);
 		push_scope(out, EWS_SCOPE_LOAD, load ? load : others);
 		while (groups && *groups) {
-			push_scope(out, EWS_SCOPE_GROUP, strtoll(groups, NULL, 10));
+			push_scope(out, EWS_SCOPE_GROUP,
+			           strtoll(groups, NULL, 10));
 			groups = strchr(groups, ',');
 			groups = groups ? groups + 1 : NULL;
 		}
 		if (!excluded) {
 			push_scope(out, EWS_SCOPE_SITE, 0);
-			push_scope(out, EWS__SCOPE_TOTAL_LOAD, load ? load : others);
+			push_scope(out, EWS__SCOPE_TOTAL_LOAD,
+			           load ? load : others);
 		}
 	}
 	sqlite3_reset(st);
 	return s;
 }
 
-/* Add (sign) one stored row of the device's to each scope of `to`. */
+/* Add (sign) one stored row of the device's to each scope of `to`. A day
+ * row also goes into the month rows of the scopes that keep them. */
 static ews_status
 copy_row(ews_site *site, ews__rollup *r, int64_t from, int level, int64_t key,
          const int64_t *to, size_t nto, int sign)
 {
-	ews__slot slots[EWS__SLOTS];
+	ews__slot slots[EWS__SLOTS], month[EWS__SLOTS];
 	ews_status st;
-	size_t i;
+	unsigned int m, d;
+	size_t i, k;
 	int found;
+	int32_t y;
 
 	st = ews__rollup_read(site, from, level, key, slots, &found);
-	for (i = 0; st == EWS_OK && found && i < nto; i++)
+	if (st != EWS_OK || !found)
+		return st;
+	memset(month, 0, sizeof(month));
+	if (level == EWS__LEVEL_DAY) {
+		ews__civil_from_days(key, &y, &m, &d);
+		for (k = 0; k < EWS__DAY_SLOTS; k++) {
+			month[d - 1].value_milli += slots[k].value_milli;
+			month[d - 1].pieces += slots[k].pieces;
+			month[d - 1].estimated += slots[k].estimated;
+		}
+	}
+	for (i = 0; st == EWS_OK && i < nto; i++) {
 		st = ews__rollup_add_row(r, to[i], level, key, slots, sign);
+		if (st == EWS_OK && level == EWS__LEVEL_DAY &&
+		    !ews__scope_is_device(to[i]))
+			st = ews__rollup_add_row(r, to[i], EWS__LEVEL_MONTH,
+			                         (int64_t)y * 12 + (m - 1),
+			                         month, sign);
+	}
 	return st;
 }
 
@@ -317,12 +338,13 @@ sample_days(ews_site *site, const ews__device_scopes *dev, const ews__tz *tz,
 	if (st == EWS_ENOTFOUND)
 		return EWS_OK;
 	if (st == EWS_OK)
-		st = ews__site_scalar(site, &t0,
-		                      "SELECT min(t0) FROM (SELECT t0 FROM"
-		                      " sample_block WHERE series = ?1 UNION ALL"
-		                      " SELECT t0 FROM sample_tail"
-		                      " WHERE series = ?1)",
-		                      "i", series);
+		st = ews__site_scalar(
+		        site, &t0,
+		        "SELECT min(t0) FROM (SELECT t0 FROM"
+		        " sample_block WHERE series = ?1 UNION ALL"
+		        " SELECT t0 FROM sample_tail"
+		        " WHERE series = ?1)",
+		        "i", series);
 	if (st == EWS_OK)
 		st = ews__series_last(site, series, &edge);
 	if (st == EWS_OK && edge.n > 0) {
@@ -335,15 +357,16 @@ sample_days(ews_site *site, const ews__device_scopes *dev, const ews__tz *tz,
 }
 
 /*
- * Add (sign) every stored row of a device to each scope of `to`. Rows
- * are keyed by period first, so they are looked up period by period over
- * the span of the device's samples (no rollup lies outside it).
+ * Add (sign) every stored row of a device (day and year rows) to each
+ * scope of `to`. Rows are keyed by period first, so they are looked up
+ * period by period over the span of the device's samples (no rollup lies
+ * outside it).
  */
 static ews_status
 copy_rows(ews_site *site, ews__rollup *r, const ews__device_scopes *dev,
           const int64_t *to, size_t nto, int sign)
 {
-	int64_t first, last, d, ym0, ym1, ym;
+	int64_t first, last, d;
 	const ews__tz *tz;
 	unsigned int m, day;
 	int32_t y0, y1, y;
@@ -360,12 +383,7 @@ copy_rows(ews_site *site, ews__rollup *r, const ews__device_scopes *dev,
 		st = copy_row(site, r, dev->key[0], EWS__LEVEL_DAY, d, to, nto,
 		              sign);
 	ews__civil_from_days(first, &y0, &m, &day);
-	ym0 = (int64_t)y0 * 12 + (m - 1);
 	ews__civil_from_days(last, &y1, &m, &day);
-	ym1 = (int64_t)y1 * 12 + (m - 1);
-	for (ym = ym0; st == EWS_OK && ym <= ym1; ym++)
-		st = copy_row(site, r, dev->key[0], EWS__LEVEL_MONTH, ym, to,
-		              nto, sign);
 	for (y = y0; st == EWS_OK && y <= y1; y++)
 		st = copy_row(site, r, dev->key[0], EWS__LEVEL_YEAR, y, to, nto,
 		              sign);
@@ -385,7 +403,8 @@ derive_device(ews_site *site, ews__rollup *r, const ews__device_scopes *scopes)
 	if (st == EWS_ENOTFOUND)
 		return EWS_OK;
 	if (st == EWS_OK)
-		st = ews__series_range(site, series, INT64_MIN, INT64_MAX, &all);
+		st = ews__series_range(site, series, INT64_MIN, INT64_MAX,
+		                       &all);
 	if (st == EWS_OK)
 		st = ews__rollup_samples(r, scopes, all.v, all.n, 1);
 	ews__sample_vec_free(&all);

@@ -19,7 +19,6 @@ enum { HOUR_MS = 3600000 };
 typedef struct row {
 	int64_t scope, key;
 	int level;
-	int used;
 	ews__slot slot[EWS__SLOTS];
 } row;
 
@@ -42,6 +41,12 @@ ews__scope_key(int kind, int64_t id, ews_commodity commodity)
 {
 	return (int64_t)((uint64_t)id << 6) | (int64_t)kind << 2 |
 	       (int64_t)commodity;
+}
+
+int
+ews__scope_is_device(int64_t scope)
+{
+	return ((scope >> 2) & 0xf) == EWS_SCOPE_DEVICE;
 }
 
 size_t
@@ -86,7 +91,8 @@ ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots, size_t n)
 		if (i >= n)
 			goto corrupt;
 		for (j = 0, fields = 1; j < fields; j++) {
-			if (!(k = ews__varint_get(buf + pos, len - pos, &v[j])) ||
+			if (!(k = ews__varint_get(buf + pos, len - pos,
+			                          &v[j])) ||
 			    v[j] > (uint64_t)INT64_MAX)
 				goto corrupt;
 			pos += k;
@@ -314,23 +320,26 @@ flush_day(ews__rollup *r)
 	for (i = 0; i < r->day_scopes.n; i++) {
 		int64_t scope = r->day_scopes.key[i];
 		int64_t mkey = (int64_t)y * 12 + (m - 1);
+		int monthly = !ews__scope_is_device(scope);
 		row *day, *month, *year;
 
 		/* row_at() may grow (realloc) the rows, which moves every
-		 * row: make all three first, then take the pointers. */
+		 * row: make all three first, then take the pointers. A
+		 * device has no month row. */
 		if (!row_at(r, scope, EWS__LEVEL_DAY, r->day) ||
-		    !row_at(r, scope, EWS__LEVEL_MONTH, mkey) ||
+		    (monthly && !row_at(r, scope, EWS__LEVEL_MONTH, mkey)) ||
 		    !(year = row_at(r, scope, EWS__LEVEL_YEAR, y)))
 			return EWS_ENOMEM;
 		day = row_at(r, scope, EWS__LEVEL_DAY, r->day);
-		month = row_at(r, scope, EWS__LEVEL_MONTH, mkey);
-		if (!day || !month)
+		month = monthly ? row_at(r, scope, EWS__LEVEL_MONTH, mkey)
+		                : NULL;
+		if (!day || (monthly && !month))
 			return EWS_ENOMEM;
 		for (k = 0; k < EWS__DAY_SLOTS; k++)
 			slot_add(&day->slot[k], &r->day_slot[k]);
-		slot_add(&month->slot[d - 1], &sum);
+		if (month)
+			slot_add(&month->slot[d - 1], &sum);
 		slot_add(&year->slot[m - 1], &sum);
-		day->used = month->used = year->used = 1;
 	}
 	return EWS_OK;
 }
@@ -459,7 +468,6 @@ ews__rollup_add_row(ews__rollup *r, int64_t scope, int level, int64_t key,
 		w->slot[k].pieces += sign * slots[k].pieces;
 		w->slot[k].estimated += sign * slots[k].estimated;
 	}
-	w->used = 1;
 	return EWS_OK;
 }
 
@@ -494,7 +502,8 @@ static int
 slot_valid(const ews__slot *s)
 {
 	return s->pieces >= 0 && s->value_milli >= 0 && s->estimated >= 0 &&
-	       s->estimated <= s->pieces && (s->pieces > 0 || s->value_milli == 0);
+	       s->estimated <= s->pieces &&
+	       (s->pieces > 0 || s->value_milli == 0);
 }
 
 static int
@@ -521,7 +530,8 @@ encode_delta(const ews__slot *slots, size_t n, uint8_t *buf)
 			continue;
 		len += ews__varint_put(buf + len, k);
 		len += ews__varint_put(buf + len, zigzag64(slots[k].pieces));
-		len += ews__varint_put(buf + len, zigzag64(slots[k].value_milli));
+		len += ews__varint_put(buf + len,
+		                       zigzag64(slots[k].value_milli));
 		len += ews__varint_put(buf + len, zigzag64(slots[k].estimated));
 	}
 	return len;
@@ -537,7 +547,8 @@ decode_delta(const uint8_t *buf, size_t len, ews__slot *slots, size_t n)
 	memset(slots, 0, n * sizeof(*slots));
 	while (pos < len) {
 		for (j = 0; j < 4; j++) {
-			if (!(used = ews__varint_get(buf + pos, len - pos, &v[j])))
+			if (!(used = ews__varint_get(buf + pos, len - pos,
+			                             &v[j])))
 				return 0;
 			pos += used;
 		}
