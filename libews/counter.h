@@ -16,9 +16,9 @@ typedef enum ews__counter_case {
 } ews__counter_case;
 
 typedef struct ews__counter_step {
-	int64_t delta_milli;    /* never negative */
+	int64_t delta_milli; /* never negative */
 	ews__counter_case kind;
-	int estimated;          /* the true amount is not known exactly */
+	int estimated; /* the true amount is not known exactly */
 } ews__counter_step;
 
 /*

@@ -98,9 +98,10 @@ void ews__rollup_free(ews__rollup *r);
  * interval added before. The interval is estimated when the counter rule
  * says so or when it covers a whole hour with no sample (a gap).
  */
-ews_status ews__rollup_interval(ews__rollup *r, const ews__device_scopes *scopes,
-                                int64_t t0_ms, int64_t t1_ms,
-                                int64_t delta_milli, int estimated, int sign);
+ews_status ews__rollup_interval(ews__rollup *r,
+                                const ews__device_scopes *scopes, int64_t t0_ms,
+                                int64_t t1_ms, int64_t delta_milli,
+                                int estimated, int sign);
 
 /* Add the intervals of consecutive samples of `run`, with sign. */
 ews_status ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,

@@ -94,9 +94,9 @@ ews__block_encode(const ews__sample *s, size_t n, uint8_t *buf)
 		dt = dt % 1000 == 0 ? (dt / 1000) << 1 | 1 : dt << 1;
 		len += ews__varint_put(buf + len, dt);
 		if (is_milli(s[i].value, s[i].value_milli)) {
-			len += ews__varint_put(
-			        buf + len,
-			        zigzag(s[i].value_milli - prev) << 1);
+			len += ews__varint_put(buf + len,
+			                       zigzag(s[i].value_milli - prev)
+			                               << 1);
 		} else {
 			buf[len++] = 1;
 			memcpy(&bits, &s[i].value, sizeof(bits));
@@ -241,7 +241,8 @@ ews__series_id(ews_site *site, int64_t device_id, ews_quantity quantity,
 static ews_status
 push_key(ews__series_run *run, int64_t key)
 {
-	int64_t *keys = ews__realloc(run->keys, (run->nkeys + 1) * sizeof(*keys));
+	int64_t *keys =
+	        ews__realloc(run->keys, (run->nkeys + 1) * sizeof(*keys));
 
 	if (!keys)
 		return EWS_ENOMEM;
@@ -284,9 +285,9 @@ read_tail(ews_site *site, int64_t series, ews__sample_vec *vec, int64_t *key,
 	int rc;
 
 	*found = 0;
-	s = ews__site_cached(site, EWS__STMT_TAIL_GET,
-	                     "SELECT t0, data FROM sample_tail WHERE series = ?",
-	                     &st);
+	s = ews__site_cached(
+	        site, EWS__STMT_TAIL_GET,
+	        "SELECT t0, data FROM sample_tail WHERE series = ?", &st);
 	if (s != EWS_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, series);
@@ -306,8 +307,8 @@ read_tail(ews_site *site, int64_t series, ews__sample_vec *vec, int64_t *key,
 
 /* The run of [from_ms, to_ms] given the series' tail, already read. */
 static ews_status
-load_run(ews_site *site, int64_t from_ms, int64_t to_ms,
-         ews__sample_vec *tail, int64_t tail_key, ews__series_run *run)
+load_run(ews_site *site, int64_t from_ms, int64_t to_ms, ews__sample_vec *tail,
+         int64_t tail_key, ews__series_run *run)
 {
 	sqlite3_stmt *st;
 	ews_status s = EWS_OK;
@@ -381,9 +382,10 @@ ews__series_open(ews_site *site, int64_t device_id, ews_quantity quantity,
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
 			found = 1;
 			tail_key = sqlite3_column_int64(st, 1);
-			s = ews__block_decode(sqlite3_column_blob(st, 2),
-			                      (size_t)sqlite3_column_bytes(st, 2),
-			                      tail_key, &tail);
+			s = ews__block_decode(
+			        sqlite3_column_blob(st, 2),
+			        (size_t)sqlite3_column_bytes(st, 2), tail_key,
+			        &tail);
 		}
 	} else if (rc != SQLITE_DONE) {
 		s = ews__site_db_fail(site, rc);

@@ -58,8 +58,8 @@ size_t ews__varint_get(const uint8_t *buf, size_t len, uint64_t *v);
 
 /* The id of a series; create: make it when missing (else EWS_ENOTFOUND). */
 ews_status ews__series_id(ews_site *site, int64_t device_id,
-                          ews_quantity quantity, unsigned int order,
-                          int create, int64_t *out);
+                          ews_quantity quantity, unsigned int order, int create,
+                          int64_t *out);
 
 /* A contiguous run of blocks of one series, decoded. */
 typedef struct ews__series_run {
@@ -67,7 +67,7 @@ typedef struct ews__series_run {
 	ews__sample_vec samples;
 	int64_t *keys; /* first-sample times of the blocks loaded */
 	size_t nkeys;
-	int has_tail;     /* the run ends with the series' tail */
+	int has_tail; /* the run ends with the series' tail */
 	int64_t tail_key;
 } ews__series_run;
 

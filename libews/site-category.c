@@ -329,8 +329,8 @@ delete_with_members(ews_site *site, int64_t id)
 		st = ews__site_exec(site, "DELETE FROM category WHERE id = ?",
 		                    "i", id);
 	for (i = 0; st == EWS_OK && i < ews_list_len(members); i++) {
-		const ews__device_scopes *before = ews__list_at(
-		        members, EWS__LIST_DEVICE_SCOPES, i);
+		const ews__device_scopes *before =
+		        ews__list_at(members, EWS__LIST_DEVICE_SCOPES, i);
 
 		st = ews__device_scopes_get(site, before->device_id, &after);
 		if (st == EWS_OK)

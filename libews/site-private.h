@@ -37,7 +37,7 @@ struct ews__scope_cache;
 struct ews_site {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[EWS__STMT_COUNT_];
-	struct ews__tz *tz;  /* the zone of tz_name, loaded on first use */
+	struct ews__tz *tz; /* the zone of tz_name, loaded on first use */
 	char tz_name[64];
 	int64_t others_load_id; /* the built-in "Others" load, 0 until read */
 	/* Bumped by every ews__site_end(): caches of what a transaction read

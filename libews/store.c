@@ -322,7 +322,8 @@ ews_site_sample_list(ews_site *site, const ews_sample_query *q, ews_list **out)
 		return ews__fail_field(EWS_EINVAL, "quantity",
 		                       "%d is not a quantity",
 		                       (int)q->quantity);
-	st = ews__site_select(site, EWS__LIST_SERIES, sizeof(series_row), read_series, &series,
+	st = ews__site_select(site, EWS__LIST_SERIES, sizeof(series_row),
+	                      read_series, &series,
 	                      "SELECT id, device_id, quantity, ord FROM series"
 	                      " WHERE (?1 = 0 OR device_id = ?1)"
 	                      " AND (?2 = 0 OR quantity = ?2)"
@@ -338,8 +339,9 @@ ews_site_sample_list(ews_site *site, const ews_sample_query *q, ews_list **out)
 	for (i = 0; st == EWS_OK && i < ews_list_len(series) &&
 	            ews_list_len(list) < limit;
 	     i++)
-		st = list_series(site, ews__list_at(series, EWS__LIST_SERIES, i), q, list,
-		                 limit);
+		st = list_series(site,
+		                 ews__list_at(series, EWS__LIST_SERIES, i), q,
+		                 list, limit);
 	ews_list_free(series);
 	if (st != EWS_OK) {
 		ews_list_free(list);

@@ -369,10 +369,10 @@ END_TEST
 START_TEST(engine_records_counters_in_thousandths)
 {
 	pid_t pid;
-	int port = helper_peer_start(
-	        "{\"units\": {\"1\": {\"ir\": {\"72\": 17562,"
-	        " \"73\": 21029}}}}",
-	        &pid);
+	int port =
+	        helper_peer_start("{\"units\": {\"1\": {\"ir\": {\"72\": 17562,"
+	                          " \"73\": 21029}}}}",
+	                          &pid);
 	int64_t dev = device_at(gateway_at("peer", port), "eastron_sdm120", 1,
 	                        "Meter");
 	ews_engine *eng = engine_new(1000);
@@ -416,9 +416,9 @@ START_TEST(engine_new_sample_rate_keeps_the_recorded_history)
 	ck_assert(sample_of(dev, EWS_Q_ACTIVE_ENERGY_IMPORT, t1, &n) ==
 	          1234500.0);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(ews_consumption_query_init(
-	                         &q, EWS_CONSUMPTION_QUERY_VERSION),
-	                 EWS_OK);
+	ck_assert_int_eq(
+	        ews_consumption_query_init(&q, EWS_CONSUMPTION_QUERY_VERSION),
+	        EWS_OK);
 	q.scope = EWS_SCOPE_DEVICE;
 	q.scope_id = dev;
 	q.period = EWS_PERIOD_DECADE;
