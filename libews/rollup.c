@@ -272,18 +272,6 @@ row_at(ews__rollup *r, int64_t scope, int level, int64_t key)
 	return w;
 }
 
-static uint64_t
-zigzag64(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t
-unzigzag64(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
 static void
 slot_add(ews__slot *to, const ews__slot *from)
 {
@@ -529,10 +517,11 @@ encode_delta(const ews__slot *slots, size_t n, uint8_t *buf)
 		    !slots[k].estimated)
 			continue;
 		len += ews__varint_put(buf + len, k);
-		len += ews__varint_put(buf + len, zigzag64(slots[k].pieces));
+		len += ews__varint_put(buf + len, ews__zigzag(slots[k].pieces));
 		len += ews__varint_put(buf + len,
-		                       zigzag64(slots[k].value_milli));
-		len += ews__varint_put(buf + len, zigzag64(slots[k].estimated));
+		                       ews__zigzag(slots[k].value_milli));
+		len += ews__varint_put(buf + len,
+		                       ews__zigzag(slots[k].estimated));
 	}
 	return len;
 }
@@ -554,9 +543,9 @@ decode_delta(const uint8_t *buf, size_t len, ews__slot *slots, size_t n)
 		}
 		if (v[0] >= n)
 			return 0;
-		slots[v[0]].pieces = unzigzag64(v[1]);
-		slots[v[0]].value_milli = unzigzag64(v[2]);
-		slots[v[0]].estimated = unzigzag64(v[3]);
+		slots[v[0]].pieces = ews__unzigzag(v[1]);
+		slots[v[0]].value_milli = ews__unzigzag(v[2]);
+		slots[v[0]].estimated = ews__unzigzag(v[3]);
 	}
 	return 1;
 }

@@ -38,14 +38,14 @@ ews__varint_get(const uint8_t *buf, size_t len, uint64_t *v)
 	return 0;
 }
 
-static uint64_t
-zigzag(int64_t v)
+uint64_t
+ews__zigzag(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
-static int64_t
-unzigzag(uint64_t v)
+int64_t
+ews__unzigzag(uint64_t v)
 {
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
@@ -94,9 +94,9 @@ ews__block_encode(const ews__sample *s, size_t n, uint8_t *buf)
 		dt = dt % 1000 == 0 ? (dt / 1000) << 1 | 1 : dt << 1;
 		len += ews__varint_put(buf + len, dt);
 		if (is_milli(s[i].value, s[i].value_milli)) {
-			len += ews__varint_put(buf + len,
-			                       zigzag(s[i].value_milli - prev)
-			                               << 1);
+			len += ews__varint_put(
+			        buf + len, ews__zigzag(s[i].value_milli - prev)
+			                           << 1);
 		} else {
 			buf[len++] = 1;
 			memcpy(&bits, &s[i].value, sizeof(bits));
@@ -129,7 +129,8 @@ decode_value(const uint8_t *buf, size_t len, size_t *pos, int64_t prev,
 		*pos += 9;
 		return 1;
 	}
-	s->value_milli = (int64_t)((uint64_t)prev + (uint64_t)unzigzag(v >> 1));
+	s->value_milli =
+	        (int64_t)((uint64_t)prev + (uint64_t)ews__unzigzag(v >> 1));
 	s->value = (double)s->value_milli / 1000.0;
 	*pos += k;
 	return 1;

@@ -55,6 +55,9 @@ ews_status ews__block_decode(const uint8_t *buf, size_t len, int64_t t0_ms,
 /* Varints shared with the rollup rows. */
 size_t ews__varint_put(uint8_t *buf, uint64_t v);
 size_t ews__varint_get(const uint8_t *buf, size_t len, uint64_t *v);
+/* Signed values as varints: 0, -1, 1, -2 … as 0, 1, 2, 3 … */
+uint64_t ews__zigzag(int64_t v);
+int64_t ews__unzigzag(uint64_t v);
 
 /* The id of a series; create: make it when missing (else EWS_ENOTFOUND). */
 ews_status ews__series_id(ews_site *site, int64_t device_id,

@@ -14,6 +14,7 @@
 #include "helpers.h"
 #define SITE_FIXTURES_METER_ON_GATEWAY
 #include "site-fixtures.h"
+#include "schema-fixtures.h"
 
 enum { T0 = 1700000000 }; /* seconds; times below are T0 * 1000 + x */
 
@@ -752,76 +753,6 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 /* Migration                                                           */
-
-/* The schema of version 1, exactly as libews/site.c migrations[0], copied
- * on purpose: a site made by version 1 is fixed in time, while site.c may
- * only ever append migrations. */
-static const char schema_v1[] =
-        "CREATE TABLE category ("
-        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        "  kind INTEGER NOT NULL,"
-        "  origin INTEGER NOT NULL,"
-        "  name TEXT NOT NULL COLLATE NOCASE,"
-        "  description TEXT NOT NULL DEFAULT '',"
-        "  enabled INTEGER NOT NULL DEFAULT 1,"
-        "  UNIQUE (kind, name));"
-        "CREATE TABLE gateway ("
-        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        "  kind INTEGER NOT NULL,"
-        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
-        "  ip TEXT NOT NULL,"
-        "  port INTEGER NOT NULL,"
-        "  description TEXT NOT NULL DEFAULT '',"
-        "  board_id INTEGER REFERENCES category (id) ON DELETE SET NULL,"
-        "  eq_device_id INTEGER REFERENCES device (id) ON DELETE SET NULL,"
-        "  enabled INTEGER NOT NULL DEFAULT 1);"
-        "CREATE TABLE device ("
-        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        "  gateway_id INTEGER NOT NULL REFERENCES gateway (id),"
-        "  model TEXT NOT NULL,"
-        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
-        "  address INTEGER NOT NULL,"
-        "  ems_interface INTEGER NOT NULL DEFAULT 0,"
-        "  position INTEGER NOT NULL DEFAULT 0,"
-        "  concentrator TEXT NOT NULL DEFAULT '',"
-        "  side INTEGER NOT NULL DEFAULT 0,"
-        "  phase INTEGER NOT NULL DEFAULT 0,"
-        "  supply INTEGER NOT NULL DEFAULT 0,"
-        "  load_id INTEGER REFERENCES category (id) ON DELETE SET NULL,"
-        "  exclude_totals INTEGER NOT NULL DEFAULT 0,"
-        "  exclude_alerts INTEGER NOT NULL DEFAULT 0,"
-        "  enabled INTEGER NOT NULL DEFAULT 1,"
-        "  off_by_gateway INTEGER NOT NULL DEFAULT 0,"
-        "  read_code INTEGER NOT NULL DEFAULT 0,"
-        "  reg_address INTEGER NOT NULL DEFAULT 0,"
-        "  reg_words INTEGER NOT NULL DEFAULT 0,"
-        "  multiplier REAL NOT NULL DEFAULT 0,"
-        "  reg_type INTEGER NOT NULL DEFAULT 0,"
-        "  reg_word_order INTEGER NOT NULL DEFAULT 0,"
-        "  remote_id INTEGER NOT NULL DEFAULT 0);"
-        "CREATE INDEX device_by_bus ON device (gateway_id, address);"
-        "CREATE TABLE device_group ("
-        "  device_id INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,"
-        "  group_id INTEGER NOT NULL REFERENCES category (id)"
-        "    ON DELETE CASCADE,"
-        "  slot INTEGER NOT NULL,"
-        "  PRIMARY KEY (device_id, group_id));"
-        "CREATE TABLE device_label ("
-        "  device_id INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,"
-        "  kind INTEGER NOT NULL,"
-        "  number INTEGER NOT NULL,"
-        "  label TEXT NOT NULL,"
-        "  PRIMARY KEY (device_id, kind, number));"
-        "CREATE TABLE setting ("
-        "  name TEXT PRIMARY KEY,"
-        "  value TEXT NOT NULL);"
-        "INSERT INTO gateway (id, kind, name, ip, port) VALUES"
-        "  (1, 1, 'Local', '127.0.0.1', 502);"
-        "INSERT INTO category (kind, origin, name) VALUES"
-        "  (1, 2, 'Heating'), (1, 2, 'Cooling'), (1, 2, 'Domestic hot water'),"
-        "  (1, 2, 'Lighting'), (1, 2, 'Power sockets'),"
-        "  (1, 2, 'Ventilation and auxiliaries'),"
-        "  (1, 3, 'Others'), (1, 4, 'Gas'), (1, 5, 'Water');";
 
 /* A site of schema 1, as the previous release left it, in dir/name. */
 static char *
