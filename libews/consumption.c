@@ -318,33 +318,24 @@ read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 {
 	ews__slot row[EWS__SLOTS];
 	ews_status st = EWS_OK;
-	int level = s->level, whole = s->period != EWS_PERIOD_DECADE;
-	int64_t k, first = s->first_key, n = s->nkeys;
+	int64_t k;
 	size_t i;
 	int found;
 
-	/* A device keeps no month rows (rollup.h): its month is the sum of
-	 * each of its day rows. */
-	if (level == EWS__LEVEL_MONTH && ews__scope_is_device(scope)) {
-		level = EWS__LEVEL_DAY;
-		first = ews__days_from_civil(s->year, s->month, 1);
-		n = (int64_t)s->count;
-		whole = 0;
-	}
 	*any = 0;
 	memset(out, 0, EWS__SLOTS * sizeof(*out));
-	for (k = 0; st == EWS_OK && k < n; k++) {
+	for (k = 0; st == EWS_OK && k < s->nkeys; k++) {
 		memset(row, 0, sizeof(row));
-		st = ews__rollup_read(site, scope, level, first + k, row,
-		                      &found);
+		st = ews__rollup_read(site, scope, s->level, s->first_key + k,
+		                      row, &found);
 		if (st != EWS_OK || !found)
 			continue;
 		*any = 1;
-		if (whole) {
+		if (s->period != EWS_PERIOD_DECADE) {
 			memcpy(out, row, sizeof(row));
 			continue;
 		}
-		for (i = 0; i < ews__level_slots(level); i++) {
+		for (i = 0; i < 12; i++) {
 			out[k].value_milli += row[i].value_milli;
 			out[k].pieces += row[i].pieces;
 			out[k].estimated += row[i].estimated;

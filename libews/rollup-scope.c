@@ -287,39 +287,19 @@ scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out)
 	return s;
 }
 
-/* Add (sign) one stored row of the device's to each scope of `to`. A day
- * row also goes into the month rows of the scopes that keep them. */
+/* Add (sign) one stored row of the device's to each scope of `to`. */
 static ews_status
 copy_row(ews_site *site, ews__rollup *r, int64_t from, int level, int64_t key,
          const int64_t *to, size_t nto, int sign)
 {
-	ews__slot slots[EWS__SLOTS], month[EWS__SLOTS];
+	ews__slot slots[EWS__SLOTS];
 	ews_status st;
-	unsigned int m, d;
-	size_t i, k;
+	size_t i;
 	int found;
-	int32_t y;
 
 	st = ews__rollup_read(site, from, level, key, slots, &found);
-	if (st != EWS_OK || !found)
-		return st;
-	memset(month, 0, sizeof(month));
-	if (level == EWS__LEVEL_DAY) {
-		ews__civil_from_days(key, &y, &m, &d);
-		for (k = 0; k < EWS__DAY_SLOTS; k++) {
-			month[d - 1].value_milli += slots[k].value_milli;
-			month[d - 1].pieces += slots[k].pieces;
-			month[d - 1].estimated += slots[k].estimated;
-		}
-	}
-	for (i = 0; st == EWS_OK && i < nto; i++) {
+	for (i = 0; st == EWS_OK && found && i < nto; i++)
 		st = ews__rollup_add_row(r, to[i], level, key, slots, sign);
-		if (st == EWS_OK && level == EWS__LEVEL_DAY &&
-		    !ews__scope_is_device(to[i]))
-			st = ews__rollup_add_row(r, to[i], EWS__LEVEL_MONTH,
-			                         (int64_t)y * 12 + (m - 1),
-			                         month, sign);
-	}
 	return st;
 }
 
@@ -357,16 +337,15 @@ sample_days(ews_site *site, const ews__device_scopes *dev, const ews__tz *tz,
 }
 
 /*
- * Add (sign) every stored row of a device (day and year rows) to each
- * scope of `to`. Rows are keyed by period first, so they are looked up
- * period by period over the span of the device's samples (no rollup lies
- * outside it).
+ * Add (sign) every stored row of a device to each scope of `to`. Rows
+ * are keyed by period first, so they are looked up period by period over
+ * the span of the device's samples (no rollup lies outside it).
  */
 static ews_status
 copy_rows(ews_site *site, ews__rollup *r, const ews__device_scopes *dev,
           const int64_t *to, size_t nto, int sign)
 {
-	int64_t first, last, d;
+	int64_t first, last, d, ym0, ym1, ym;
 	const ews__tz *tz;
 	unsigned int m, day;
 	int32_t y0, y1, y;
@@ -383,7 +362,12 @@ copy_rows(ews_site *site, ews__rollup *r, const ews__device_scopes *dev,
 		st = copy_row(site, r, dev->key[0], EWS__LEVEL_DAY, d, to, nto,
 		              sign);
 	ews__civil_from_days(first, &y0, &m, &day);
+	ym0 = (int64_t)y0 * 12 + (m - 1);
 	ews__civil_from_days(last, &y1, &m, &day);
+	ym1 = (int64_t)y1 * 12 + (m - 1);
+	for (ym = ym0; st == EWS_OK && ym <= ym1; ym++)
+		st = copy_row(site, r, dev->key[0], EWS__LEVEL_MONTH, ym, to,
+		              nto, sign);
 	for (y = y0; st == EWS_OK && y <= y1; y++)
 		st = copy_row(site, r, dev->key[0], EWS__LEVEL_YEAR, y, to, nto,
 		              sign);

@@ -43,12 +43,6 @@ ews__scope_key(int kind, int64_t id, ews_commodity commodity)
 	       (int64_t)commodity;
 }
 
-int
-ews__scope_is_device(int64_t scope)
-{
-	return ((scope >> 2) & 0xf) == EWS_SCOPE_DEVICE;
-}
-
 size_t
 ews__level_slots(int level)
 {
@@ -308,25 +302,21 @@ flush_day(ews__rollup *r)
 	for (i = 0; i < r->day_scopes.n; i++) {
 		int64_t scope = r->day_scopes.key[i];
 		int64_t mkey = (int64_t)y * 12 + (m - 1);
-		int monthly = !ews__scope_is_device(scope);
 		row *day, *month, *year;
 
 		/* row_at() may grow (realloc) the rows, which moves every
-		 * row: make all three first, then take the pointers. A
-		 * device has no month row. */
+		 * row: make all three first, then take the pointers. */
 		if (!row_at(r, scope, EWS__LEVEL_DAY, r->day) ||
-		    (monthly && !row_at(r, scope, EWS__LEVEL_MONTH, mkey)) ||
+		    !row_at(r, scope, EWS__LEVEL_MONTH, mkey) ||
 		    !(year = row_at(r, scope, EWS__LEVEL_YEAR, y)))
 			return EWS_ENOMEM;
 		day = row_at(r, scope, EWS__LEVEL_DAY, r->day);
-		month = monthly ? row_at(r, scope, EWS__LEVEL_MONTH, mkey)
-		                : NULL;
-		if (!day || (monthly && !month))
+		month = row_at(r, scope, EWS__LEVEL_MONTH, mkey);
+		if (!day || !month)
 			return EWS_ENOMEM;
 		for (k = 0; k < EWS__DAY_SLOTS; k++)
 			slot_add(&day->slot[k], &r->day_slot[k]);
-		if (month)
-			slot_add(&month->slot[d - 1], &sum);
+		slot_add(&month->slot[d - 1], &sum);
 		slot_add(&year->slot[m - 1], &sum);
 	}
 	return EWS_OK;

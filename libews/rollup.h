@@ -14,8 +14,6 @@
  *   day rows   (key: local days since 1970-01-01) - 25 hour slots,
  *   month rows (key: year × 12 + month - 1)       - 31 day slots,
  *   year rows  (key: year)                        - 12 month slots.
- * A device has no month rows: a sweep then writes two rows per device
- * instead of three, and its month is the sum of its (at most 31) day rows.
  * A slot keeps the consumption, the number of interval pieces in it and
  * how many of those are estimated; all three add up, so removing an
  * interval is adding it with the opposite sign, and a scope's rows are
@@ -36,9 +34,6 @@ typedef struct ews__slot {
 
 /* Scope, kind and commodity in one integer key. */
 int64_t ews__scope_key(int kind, int64_t id, ews_commodity commodity);
-
-/* Is this the key of a device's own rows? */
-int ews__scope_is_device(int64_t scope);
 
 /* Slots of a level's rows. */
 size_t ews__level_slots(int level);

@@ -466,7 +466,10 @@ migrate(ews_site *site, const char *timezone)
 	rc = sqlite3_exec(site->db,
 	                  "PRAGMA journal_mode = WAL;"
 	                  "PRAGMA foreign_keys = ON;"
-	                  "PRAGMA synchronous = NORMAL;",
+	                  "PRAGMA synchronous = NORMAL;"
+	                  /* Queries read rows spread over the file: mapped,
+	                   * a page outside SQLite's cache is no pread(). */
+	                  "PRAGMA mmap_size = 1073741824;",
 	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return ews__site_db_fail(site, rc);

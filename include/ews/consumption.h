@@ -19,8 +19,8 @@ EWS_BEGIN_DECLS
  *
  * Rollups are kept per device, load, measure group and for the site, by
  * local hour, day and month in the site's time zone, and are updated in
- * the transaction that stores the samples: a query reads a few rows (at
- * most 31) and never re-aggregates samples.
+ * the transaction that stores the samples: a query reads at most ten
+ * rows and never re-aggregates samples.
  */
 
 /** What a histogram is about. */
