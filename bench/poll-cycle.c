@@ -11,12 +11,14 @@
  * <= 50 us), and ews's time per transaction against the bare client's.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,9 @@
 extern char **environ;
 
 enum { MAX_GATEWAYS = 32, MAX_CYCLES = 100 };
+
+/* This run's scratch directory (mkdtemp), removed at exit. */
+static char scratch[] = "/tmp/ews-bench-XXXXXX";
 
 static double
 now_s(void)
@@ -63,6 +68,22 @@ median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove the scratch directory this run made, and only it. */
+static void
+remove_scratch(void)
+{
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void
@@ -167,7 +188,7 @@ main(int argc, char **argv)
 	int latency = argc > 6 ? atoi(argv[6]) : 0;
 	double cycle[MAX_CYCLES], slowest[MAX_CYCLES], ratio[MAX_CYCLES];
 	double cpu[MAX_CYCLES], per_tx[MAX_CYCLES];
-	char dir[] = "/tmp/ews-bench-XXXXXX", site_dir[600];
+	char *dir = scratch, site_dir[600];
 	int port[MAX_GATEWAYS], units[MAX_GATEWAYS];
 	pid_t pid[MAX_GATEWAYS];
 	const ews_register *regs[256];
@@ -188,6 +209,7 @@ main(int argc, char **argv)
 	}
 	if (!mkdtemp(dir))
 		die("mkdtemp");
+	atexit(remove_scratch); /* also when a failure exits */
 	for (g = 0; g < gateways; g++) {
 		units[g] = devices / gateways + (g < devices % gateways);
 		port[g] = start_sim(argv[1], argv[2], dir, g, units[g], latency,
