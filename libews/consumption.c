@@ -312,6 +312,9 @@ resolve_scope(ews_site *site, const ews_consumption_query *q,
 /* Reading rows                                                        */
 
 /* The slots of a span: for a decade, each year row summed into one. */
+static ews_status add_pending(ews_site *site, int64_t scope, const span *s,
+                              ews__slot *out, int *any);
+
 static ews_status
 read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
           int *any)
@@ -341,7 +344,51 @@ read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 			out[k].estimated += row[i].estimated;
 		}
 	}
-	return st;
+	return st == EWS_OK ? add_pending(site, scope, s, out, any) : st;
+}
+
+/*
+ * A device's month and year rows may lag by its pending day (rollup.h):
+ * add that day's row to the bucket of the span that holds it.
+ */
+static ews_status
+add_pending(ews_site *site, int64_t scope, const span *s, ews__slot *out,
+            int *any)
+{
+	ews__slot row[EWS__SLOTS];
+	int64_t pending, k = -1;
+	unsigned int m, d;
+	ews_status st;
+	int32_t y;
+	size_t i;
+	int found;
+
+	if (s->level == EWS__LEVEL_DAY || !ews__scope_is_device(scope) ||
+	    (st = ews__rollup_pending_read(site, scope, &pending)) != EWS_OK)
+		return EWS_OK;
+	if (pending == EWS__NO_PENDING_DAY)
+		return EWS_OK;
+	ews__civil_from_days(pending, &y, &m, &d);
+	if (s->period == EWS_PERIOD_MONTH && y == s->year && m == s->month)
+		k = d - 1;
+	else if (s->period == EWS_PERIOD_YEAR && y == s->year)
+		k = m - 1;
+	else if (s->period == EWS_PERIOD_DECADE && y >= s->year &&
+	         y < s->year + 10)
+		k = y - s->year;
+	if (k < 0)
+		return EWS_OK;
+	if ((st = ews__rollup_read(site, scope, EWS__LEVEL_DAY, pending, row,
+	                           &found)) != EWS_OK ||
+	    !found)
+		return st;
+	*any = 1;
+	for (i = 0; i < EWS__DAY_SLOTS; i++) {
+		out[k].value_milli += row[i].value_milli;
+		out[k].pieces += row[i].pieces;
+		out[k].estimated += row[i].estimated;
+	}
+	return EWS_OK;
 }
 
 static ews_status

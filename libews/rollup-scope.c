@@ -214,6 +214,20 @@ cache_put(struct ews__scope_cache *c, size_t at, const ews__device_scopes *s)
 static ews_status scopes_read(ews_site *site, int64_t device_id,
                               ews__device_scopes *out);
 
+void
+ews__scope_cache_note_pending(ews_site *site, int64_t device_id, int64_t day)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+	ews__device_scopes *hit;
+	size_t at;
+
+	if (c && c->active && c->generation == site->generation &&
+	    (hit = cache_find(c, device_id, &at))) {
+		hit->pending_day = day;
+		hit->pending_known = 1;
+	}
+}
+
 ews_status
 ews__device_scopes_get(ews_site *site, int64_t device_id,
                        ews__device_scopes *out)
@@ -417,8 +431,11 @@ ews__rollup_rescope(ews_site *site, const ews__device_scopes *before,
 		return EWS_OK;
 	if ((st = ews__rollup_new(site, &r)) != EWS_OK)
 		return st;
-	/* Rows in both sets cancel out in the change set. */
-	if (before->commodity)
+	/* The device's rows complete (no pending day) are moved; rows in
+	 * both sets cancel out in the change set. */
+	if (before->commodity && (st = ews__rollup_settle(r, before)) == EWS_OK)
+		st = ews__rollup_apply(r);
+	if (st == EWS_OK && before->commodity)
 		st = copy_rows(site, r, before, before->key, before->n, -1);
 	if (st == EWS_OK && after->commodity && before->commodity &&
 	    same_counter(before, after))
@@ -444,6 +461,8 @@ ews__rollup_rebuild(ews_site *site)
 	int rc;
 
 	if ((s = ews__site_exec(site, "DELETE FROM rollup", "")) != EWS_OK ||
+	    (s = ews__site_exec(site, "DELETE FROM rollup_pending", "")) !=
+	            EWS_OK ||
 	    (s = ews__rollup_new(site, &r)) != EWS_OK ||
 	    (s = ews__site_prepare(site,
 	                           "SELECT DISTINCT device_id FROM series"

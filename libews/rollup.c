@@ -22,6 +22,19 @@ typedef struct row {
 	ews__slot slot[EWS__SLOTS];
 } row;
 
+/*
+ * A device's pending day (rollup.h): its day row is not yet in the
+ * device's month and year rows. A sweep adds to that day only, so it
+ * writes one row per device instead of three; the day is folded into
+ * the month and year rows once, when a later day begins.
+ */
+typedef struct pending {
+	int64_t scope; /* the device's own key */
+	int64_t device_id;
+	int64_t day; /* EWS__NO_PENDING_DAY: none */
+	int dirty;   /* to store at apply */
+} pending;
+
 struct ews__rollup {
 	ews_site *site;
 	const ews__tz *tz;
@@ -34,6 +47,9 @@ struct ews__rollup {
 	int64_t day;
 	int day_open;
 	ews__slot day_slot[EWS__DAY_SLOTS];
+	/* pending days of the devices seen, by scope key */
+	pending *pend;
+	size_t npend, cappend;
 };
 
 int64_t
@@ -41,6 +57,12 @@ ews__scope_key(int kind, int64_t id, ews_commodity commodity)
 {
 	return (int64_t)((uint64_t)id << 6) | (int64_t)kind << 2 |
 	       (int64_t)commodity;
+}
+
+int
+ews__scope_is_device(int64_t scope)
+{
+	return ((scope >> 2) & 0xf) == EWS_SCOPE_DEVICE;
 }
 
 size_t
@@ -195,6 +217,7 @@ ews__rollup_free(ews__rollup *r)
 		return;
 	free(r->rows);
 	free(r->index);
+	free(r->pend);
 	free(r);
 }
 
@@ -274,6 +297,232 @@ slot_add(ews__slot *to, const ews__slot *from)
 	to->estimated += from->estimated;
 }
 
+/* ------------------------------------------------------------------ */
+/* Pending days of devices                                             */
+
+static ews_status flush_day(ews__rollup *r);
+
+ews_status
+ews__rollup_pending_read(ews_site *site, int64_t scope, int64_t *day)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	*day = EWS__NO_PENDING_DAY;
+	s = ews__site_cached(site, EWS__STMT_PENDING_GET,
+	                     "SELECT day FROM rollup_pending WHERE scope = ?",
+	                     &st);
+	if (s != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, scope);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*day = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+	               ? EWS_OK
+	               : ews__site_db_fail(site, rc);
+}
+
+/* The pending day of the device of `scopes`, from the change set, else
+ * the scope cache, else the database. */
+static ews_status
+pending_of(ews__rollup *r, const ews__device_scopes *scopes, pending **out)
+{
+	int64_t scope = scopes->key[0], day;
+	size_t lo = 0, hi = r->npend;
+	ews_status st;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->pend[mid].scope == scope) {
+			*out = &r->pend[mid];
+			return EWS_OK;
+		}
+		if (r->pend[mid].scope < scope)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (scopes->pending_known)
+		day = scopes->pending_day;
+	else if ((st = ews__rollup_pending_read(r->site, scope, &day)) !=
+	         EWS_OK)
+		return st;
+	if (r->npend == r->cappend) {
+		size_t cap = r->cappend ? r->cappend * 2 : 64;
+		pending *p = ews__realloc(r->pend, cap * sizeof(*p));
+
+		if (!p)
+			return EWS_ENOMEM;
+		r->pend = p;
+		r->cappend = cap;
+	}
+	memmove(r->pend + lo + 1, r->pend + lo,
+	        (r->npend - lo) * sizeof(*r->pend));
+	r->pend[lo].scope = scope;
+	r->pend[lo].device_id = scopes->device_id;
+	r->pend[lo].day = day;
+	r->pend[lo].dirty = 0;
+	r->npend++;
+	*out = &r->pend[lo];
+	return EWS_OK;
+}
+
+/* The in-memory row of (scope, level, key), or NULL: never made. */
+static row *
+row_find(ews__rollup *r, int64_t scope, int level, int64_t key)
+{
+	size_t h;
+
+	if (!r->nindex)
+		return NULL;
+	h = hash(scope, level, key) & (r->nindex - 1);
+	while (r->index[h]) {
+		row *w = &r->rows[r->index[h] - 1];
+
+		if (w->scope == scope && w->level == level && w->key == key)
+			return w;
+		h = (h + 1) & (r->nindex - 1);
+	}
+	return NULL;
+}
+
+/* Fold a device's pending day into its month and year rows: the stored
+ * day row plus what this change set adds to it. */
+static ews_status
+fold(ews__rollup *r, pending *p)
+{
+	ews__slot stored[EWS__SLOTS], sum = { 0, 0, 0 };
+	const row *change;
+	unsigned int m, d;
+	row *month, *year;
+	ews_status st;
+	size_t k;
+	int32_t y;
+	int found;
+
+	st = ews__rollup_read(r->site, p->scope, EWS__LEVEL_DAY, p->day, stored,
+	                      &found);
+	if (st != EWS_OK)
+		return st;
+	change = row_find(r, p->scope, EWS__LEVEL_DAY, p->day);
+	for (k = 0; k < EWS__DAY_SLOTS; k++) {
+		slot_add(&sum, &stored[k]);
+		if (change)
+			slot_add(&sum, &change->slot[k]);
+	}
+	ews__civil_from_days(p->day, &y, &m, &d);
+	if (!row_at(r, p->scope, EWS__LEVEL_MONTH, (int64_t)y * 12 + (m - 1)) ||
+	    !(year = row_at(r, p->scope, EWS__LEVEL_YEAR, y)) ||
+	    !(month = row_at(r, p->scope, EWS__LEVEL_MONTH,
+	                     (int64_t)y * 12 + (m - 1))))
+		return EWS_ENOMEM;
+	slot_add(&month->slot[d - 1], &sum);
+	slot_add(&year->slot[m - 1], &sum);
+	return EWS_OK;
+}
+
+/* A day with nothing of the device yet, stored or in this change set:
+ * only such a day can become pending, as nothing of it is folded. */
+static ews_status
+day_is_new(ews__rollup *r, int64_t scope, int64_t day, int *out)
+{
+	ews__slot stored[EWS__SLOTS];
+	ews_status st;
+	int found;
+
+	*out = 0;
+	if (row_find(r, scope, EWS__LEVEL_DAY, day))
+		return EWS_OK;
+	st = ews__rollup_read(r->site, scope, EWS__LEVEL_DAY, day, stored,
+	                      &found);
+	*out = st == EWS_OK && !found;
+	return st;
+}
+
+/*
+ * Where the day buffer goes for the device itself: *day_only when it is
+ * the device's pending day, or becomes it (a new day: the pending day
+ * before it, if any, is folded first); any other day goes to every level.
+ */
+static ews_status
+device_day(ews__rollup *r, int *day_only)
+{
+	int64_t scope = r->day_scopes.key[0];
+	ews_status st;
+	pending *p;
+	int fresh;
+
+	*day_only = 0;
+	if ((st = pending_of(r, &r->day_scopes, &p)) != EWS_OK)
+		return st;
+	if (p->day != EWS__NO_PENDING_DAY && r->day == p->day) {
+		*day_only = 1;
+		return EWS_OK;
+	}
+	if (p->day != EWS__NO_PENDING_DAY && r->day < p->day)
+		return EWS_OK;
+	if ((st = day_is_new(r, scope, r->day, &fresh)) != EWS_OK || !fresh)
+		return st;
+	if (p->day != EWS__NO_PENDING_DAY && (st = fold(r, p)) != EWS_OK)
+		return st;
+	p->day = r->day;
+	p->dirty = 1;
+	*day_only = 1;
+	return EWS_OK;
+}
+
+/* Store the pending days the change set moved, and tell the cache. */
+static ews_status
+write_pending(ews__rollup *r)
+{
+	ews_status s = EWS_OK;
+	size_t i;
+
+	for (i = 0; s == EWS_OK && i < r->npend; i++) {
+		pending *p = &r->pend[i];
+
+		if (!p->dirty)
+			continue;
+		if (p->day == EWS__NO_PENDING_DAY)
+			s = ews__site_exec(r->site,
+			                   "DELETE FROM rollup_pending"
+			                   " WHERE scope = ?",
+			                   "i", p->scope);
+		else
+			s = ews__site_exec(
+			        r->site,
+			        "INSERT OR REPLACE INTO rollup_pending"
+			        " (scope, day) VALUES (?, ?)",
+			        "ii", p->scope, p->day);
+		if (s == EWS_OK)
+			ews__scope_cache_note_pending(r->site, p->device_id,
+			                              p->day);
+		p->dirty = 0;
+	}
+	return s;
+}
+
+ews_status
+ews__rollup_settle(ews__rollup *r, const ews__device_scopes *scopes)
+{
+	ews_status st;
+	pending *p;
+
+	if ((st = flush_day(r)) != EWS_OK ||
+	    (st = pending_of(r, scopes, &p)) != EWS_OK ||
+	    p->day == EWS__NO_PENDING_DAY)
+		return st;
+	if ((st = fold(r, p)) == EWS_OK) {
+		p->day = EWS__NO_PENDING_DAY;
+		p->dirty = 1;
+	}
+	return st;
+}
+
 /* Spread the day buffer to the day, month and year rows of every scope. */
 static ews_status
 flush_day(ews__rollup *r)
@@ -303,7 +552,11 @@ flush_day(ews__rollup *r)
 		int64_t scope = r->day_scopes.key[i];
 		int64_t mkey = (int64_t)y * 12 + (m - 1);
 		row *day, *month, *year;
+		int day_only = 0;
+		ews_status st;
 
+		if (i == 0 && (st = device_day(r, &day_only)) != EWS_OK)
+			return st;
 		/* row_at() may grow (realloc) the rows, which moves every
 		 * row: make all three first, then take the pointers. */
 		if (!row_at(r, scope, EWS__LEVEL_DAY, r->day) ||
@@ -316,6 +569,8 @@ flush_day(ews__rollup *r)
 			return EWS_ENOMEM;
 		for (k = 0; k < EWS__DAY_SLOTS; k++)
 			slot_add(&day->slot[k], &r->day_slot[k]);
+		if (day_only)
+			continue;
 		slot_add(&month->slot[d - 1], &sum);
 		slot_add(&year->slot[m - 1], &sum);
 	}
@@ -663,6 +918,8 @@ ews__rollup_apply(ews__rollup *r)
 	for (i = 0; st == EWS_OK && i < r->nrows; i++)
 		st = write_row(r->site, &r->rows[i]);
 	r->nrows = 0;
+	if (st == EWS_OK)
+		st = write_pending(r);
 	return st;
 }
 

@@ -14,6 +14,10 @@
  *   day rows   (key: local days since 1970-01-01) - 25 hour slots,
  *   month rows (key: year × 12 + month - 1)       - 31 day slots,
  *   year rows  (key: year)                        - 12 month slots.
+ * A device's month and year rows may lag by one day, its pending day
+ * (table rollup_pending): a sweep then writes one row per device (today's)
+ * instead of three, and the day is folded into the month and year rows
+ * when a later day begins. Queries add the pending day's row.
  * A slot keeps the consumption, the number of interval pieces in it and
  * how many of those are estimated; all three add up, so removing an
  * interval is adding it with the opposite sign, and a scope's rows are
@@ -35,6 +39,9 @@ typedef struct ews__slot {
 /* Scope, kind and commodity in one integer key. */
 int64_t ews__scope_key(int kind, int64_t id, ews_commodity commodity);
 
+/* Is this the key of a device's own rows? */
+int ews__scope_is_device(int64_t scope);
+
 /* Slots of a level's rows. */
 size_t ews__level_slots(int level);
 
@@ -47,6 +54,12 @@ ews_status ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots,
 ews_status ews__rollup_read(ews_site *site, int64_t scope, int level,
                             int64_t key, ews__slot *slots, int *found);
 
+#define EWS__NO_PENDING_DAY INT64_MIN
+
+/* The pending day of a device's scope key (EWS__NO_PENDING_DAY: none). */
+ews_status ews__rollup_pending_read(ews_site *site, int64_t scope,
+                                    int64_t *day);
+
 /* Where a device's consumption goes. */
 enum { EWS__SCOPES_MAX = 10 };
 typedef struct ews__device_scopes {
@@ -55,6 +68,8 @@ typedef struct ews__device_scopes {
 	ews_commodity commodity; /* 0: the device has no counter we roll up */
 	ews_quantity counter;    /* its counter quantity */
 	int64_t range_milli;     /* counter modulus, 0 if unknown */
+	int pending_known;       /* pending_day is what is stored */
+	int64_t pending_day;     /* EWS__NO_PENDING_DAY: none */
 	size_t n;
 	int64_t key[EWS__SCOPES_MAX]; /* key[0] is the device's own */
 } ews__device_scopes;
@@ -73,6 +88,9 @@ ews_status ews__device_scopes_get(ews_site *site, int64_t device_id,
 ews_status ews__scope_cache_begin(ews_site *site);
 void ews__scope_cache_keep(ews_site *site);
 void ews__scope_cache_free(ews_site *site);
+/* A device's pending day, as a change set stored it. */
+void ews__scope_cache_note_pending(ews_site *site, int64_t device_id,
+                                   int64_t day);
 
 /* The site's time zone, loaded once and again when the setting changes. */
 ews_status ews__site_tz(ews_site *site, const ews__tz **out);
@@ -108,6 +126,10 @@ ews_status ews__rollup_add_row(ews__rollup *r, int64_t scope, int level,
 
 /* Register the SQL function the rollup writes use, on a new connection. */
 int ews__rollup_register(sqlite3 *db);
+
+/* Fold the pending day of a device into its month and year rows, in the
+ * change set: afterwards all its rows are complete (before a rescope). */
+ews_status ews__rollup_settle(ews__rollup *r, const ews__device_scopes *scopes);
 
 /* Rows held in the change set. */
 size_t ews__rollup_rows(const ews__rollup *r);

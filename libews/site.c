@@ -135,7 +135,10 @@ static const char *const migrations[] = {
 	"  level INTEGER NOT NULL,"
 	"  key INTEGER NOT NULL,"
 	"  data BLOB NOT NULL,"
-	"  PRIMARY KEY (level, key, scope)) WITHOUT ROWID;",
+	"  PRIMARY KEY (level, key, scope)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_pending ("
+	"  scope INTEGER PRIMARY KEY,"
+	"  day INTEGER NOT NULL);",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };

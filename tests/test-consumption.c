@@ -1357,6 +1357,72 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Re-derivation: history moves with a device's scopes                 */
 
+/* A device's month and year rows lag by its pending day (rollup.h):
+ * sweeps over midnight, the end of a month and a DST night, a move to
+ * another load in the middle of a day, late samples into a folded day and
+ * into the pending day, and reopened handles keep every level exact. */
+START_TEST(sweeps_over_midnight_keep_every_level_exact)
+{
+	int64_t first_load = cat_add(EWS_CATEGORY_LOAD, "First");
+	int64_t second_load = cat_add(EWS_CATEGORY_LOAD, "Second");
+	int64_t a = meter_in(1, first_load, 0, 0, 0);
+	int64_t b = meter_in(2, 0, 0, 0, 0);
+	int64_t t = utc_ms(2024, 3, 30, 20, 0), end = utc_ms(2024, 4, 2, 4, 0);
+	int64_t moved_at = utc_ms(2024, 3, 31, 11, 0), k = 0;
+	ews_reading sweep[2];
+	ews_device d;
+
+	set_zone("Europe/Rome");
+	for (; t <= end; t += 10 * MIN, k++) {
+		sweep[0] = reading(a, EWS_Q_ACTIVE_ENERGY_IMPORT, t,
+		                   1000.0 + 100.0 * (double)k);
+		sweep[1] = reading(b, EWS_Q_ACTIVE_ENERGY_IMPORT, t,
+		                   5000.0 + 50.0 * (double)k);
+		if (t == utc_ms(2024, 3, 31, 2, 0)) /* one sweep missed */
+			continue;
+		add(sweep, 2);
+		if (t == moved_at) {
+			d = dev_get(a);
+			d.load_id = second_load;
+			ck_assert_int_eq(ews_site_device_update(site, &d),
+			                 EWS_OK);
+		}
+		if (k % 97 == 0)
+			reopen();
+	}
+	/* The missed sweep comes late (a folded day), and one more reading
+	 * inside the pending day replaces a value with itself. */
+	sweep[0] = reading(
+	        a, EWS_Q_ACTIVE_ENERGY_IMPORT, utc_ms(2024, 3, 31, 2, 0),
+	        1000.0 + 100.0 * (double)((utc_ms(2024, 3, 31, 2, 0) -
+	                                   utc_ms(2024, 3, 30, 20, 0)) /
+	                                  (10 * MIN)));
+	add(sweep, 1);
+	add(sweep, 1);
+	/* Device A: every hour adds up to its counter difference, at every
+	 * level; all of it moved to the second load. */
+	ck_assert_int_eq(hours_of_march_and_april(EWS_SCOPE_DEVICE, a),
+	                 (k - 1) * 100000);
+	ck_assert_int_eq(hours_of_march_and_april(EWS_SCOPE_DEVICE, b),
+	                 (k - 1) * 50000);
+	ck_assert_int_eq(hours_of_march_and_april(EWS_SCOPE_SITE, 0),
+	                 (k - 1) * 150000);
+	assert_same_history(EWS_SCOPE_LOAD, second_load, EWS_SCOPE_DEVICE, a,
+	                    2024, 3, 30, 4);
+	ck_assert_int_eq(
+	        total(EWS_SCOPE_LOAD, first_load, EWS_PERIOD_YEAR, 2024, 1, 1),
+	        0);
+	reopen();
+	ck_assert_int_eq(
+	        total(EWS_SCOPE_DEVICE, a, EWS_PERIOD_DECADE, 2024, 1, 1),
+	        (k - 1) * 100000);
+	ck_assert_int_eq(
+	        total(EWS_SCOPE_DEVICE, a, EWS_PERIOD_MONTH, 2024, 4, 1),
+	        total(EWS_SCOPE_LOAD, second_load, EWS_PERIOD_MONTH, 2024, 4,
+	              1));
+}
+END_TEST
+
 START_TEST(device_load_change_moves_its_history)
 {
 	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
@@ -2092,6 +2158,7 @@ main(void)
 	tcase_add_test(tc, load_group_and_site_scopes);
 	tcase_add_test(tc, overall_gives_electricity_gas_and_water);
 	tcase_add_test(tc, device_load_change_moves_its_history);
+	tcase_add_test(tc, sweeps_over_midnight_keep_every_level_exact);
 	tcase_add_test(tc, change_through_another_handle_routes_new_samples);
 	tcase_add_test(tc, device_groups_change_moves_its_history);
 	tcase_add_test(tc, exclude_totals_change_moves_its_history);
