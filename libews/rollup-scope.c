@@ -112,6 +112,8 @@ read_model(ews_site *site, sqlite3_stmt *st, ews__device_scopes *out)
 struct ews__scope_cache {
 	ews__device_scopes *v; /* by device id */
 	size_t n, cap;
+	ews__tail_entry *tails; /* by device, quantity, order */
+	size_t ntails, captails;
 	uint64_t generation;
 	int64_t data_version;
 	int active; /* checked by ews__scope_cache_begin() */
@@ -147,7 +149,7 @@ ews__scope_cache_begin(ews_site *site)
 	if ((st = data_version(site, &version)) != EWS_OK)
 		return st;
 	if (c->generation != site->generation || c->data_version != version)
-		c->n = 0;
+		c->n = c->ntails = 0;
 	c->generation = site->generation;
 	c->data_version = version;
 	c->active = 1;
@@ -168,8 +170,10 @@ ews__scope_cache_keep(ews_site *site)
 void
 ews__scope_cache_free(ews_site *site)
 {
-	if (site->scope_cache)
+	if (site->scope_cache) {
 		free(site->scope_cache->v);
+		free(site->scope_cache->tails);
+	}
 	free(site->scope_cache);
 	site->scope_cache = NULL;
 }
@@ -226,6 +230,86 @@ ews__scope_cache_note_pending(ews_site *site, int64_t device_id, int64_t day)
 		hit->pending_day = day;
 		hit->pending_known = 1;
 	}
+}
+
+static int
+tail_cmp(const ews__tail_entry *e, int64_t device_id, ews_quantity q,
+         unsigned int order)
+{
+	if (e->device_id != device_id)
+		return e->device_id < device_id ? -1 : 1;
+	if (e->quantity != q)
+		return e->quantity < q ? -1 : 1;
+	return (e->order > order) - (e->order < order);
+}
+
+/* The cache while it may be used: in a samples transaction of the
+ * generation it was checked in. */
+static struct ews__scope_cache *
+live_cache(ews_site *site)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+
+	return c && c->active && c->generation == site->generation ? c : NULL;
+}
+
+const ews__tail_entry *
+ews__tail_cache_get(ews_site *site, int64_t device_id, ews_quantity q,
+                    unsigned int order)
+{
+	struct ews__scope_cache *c = live_cache(site);
+	size_t lo = 0, hi = c ? c->ntails : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = tail_cmp(&c->tails[mid], device_id, q, order);
+
+		if (cmp == 0)
+			return &c->tails[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+ews__tail_cache_put(ews_site *site, const ews__tail_entry *e)
+{
+	struct ews__scope_cache *c = live_cache(site);
+	size_t lo = 0, hi;
+
+	if (!c)
+		return;
+	hi = c->ntails;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = tail_cmp(&c->tails[mid], e->device_id, e->quantity,
+		                   e->order);
+
+		if (cmp == 0) {
+			c->tails[mid] = *e;
+			return;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (c->ntails == c->captails) {
+		size_t cap = c->captails ? c->captails * 2 : 64;
+		ews__tail_entry *t = ews__realloc(c->tails, cap * sizeof(*t));
+
+		if (!t)
+			return; /* a cache: simply not kept */
+		c->tails = t;
+		c->captails = cap;
+	}
+	memmove(c->tails + lo + 1, c->tails + lo,
+	        (c->ntails - lo) * sizeof(*c->tails));
+	c->tails[lo] = *e;
+	c->ntails++;
 }
 
 ews_status

@@ -88,6 +88,13 @@ ews_status ews__device_scopes_get(ews_site *site, int64_t device_id,
 ews_status ews__scope_cache_begin(ews_site *site);
 void ews__scope_cache_keep(ews_site *site);
 void ews__scope_cache_free(ews_site *site);
+/* The series of a device's quantity and its tail (last block), as the
+ * last samples transaction left them; NULL when not cached. put: after
+ * the series was stored. Valid like the scopes (begin/keep above). */
+const ews__tail_entry *ews__tail_cache_get(ews_site *site, int64_t device_id,
+                                           ews_quantity q, unsigned int order);
+void ews__tail_cache_put(ews_site *site, const ews__tail_entry *e);
+
 /* A device's pending day, as a change set stored it. */
 void ews__scope_cache_note_pending(ews_site *site, int64_t device_id,
                                    int64_t day);

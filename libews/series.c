@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "error-private.h"
+#include "rollup.h"
 #include "series.h"
 
 /* ------------------------------------------------------------------ */
@@ -357,15 +358,30 @@ ews__series_open(ews_site *site, int64_t device_id, ews_quantity quantity,
                  unsigned int order, int64_t from_ms, int64_t to_ms,
                  ews__series_run *run)
 {
+	const ews__tail_entry *hit;
 	ews__sample_vec tail = { 0 };
 	int64_t tail_key = 0;
+	ews_status s = EWS_OK;
 	sqlite3_stmt *st;
-	ews_status s;
 	int rc, found = 0;
 
 	memset(run, 0, sizeof(*run));
-	/* The series and its tail in one step: a sweep does this for every
-	 * device. */
+	run->device_id = device_id;
+	run->quantity = quantity;
+	run->order = order;
+	/* A sweep stores into every series: the last one's tail is kept. */
+	if ((hit = ews__tail_cache_get(site, device_id, quantity, order))) {
+		size_t i;
+
+		run->series = hit->series;
+		found = hit->has_tail;
+		tail_key = hit->tail_key;
+		for (i = 0; s == EWS_OK && i < hit->n; i++)
+			s = ews__sample_vec_push(&tail, hit->tail[i].t_ms,
+			                         hit->tail[i].value);
+		goto loaded;
+	}
+	/* The series and its tail in one step. */
 	s = ews__site_cached(site, EWS__STMT_SERIES_TAIL,
 	                     "SELECT s.id, t.t0, t.data FROM series s"
 	                     " LEFT JOIN sample_tail t ON t.series = s.id"
@@ -395,6 +411,7 @@ ews__series_open(ews_site *site, int64_t device_id, ews_quantity quantity,
 	if (s == EWS_OK && rc == SQLITE_DONE)
 		s = ews__series_id(site, device_id, quantity, order, 1,
 		                   &run->series);
+loaded:
 	if (s == EWS_OK && found)
 		s = load_run(site, from_ms, to_ms, &tail, tail_key, run);
 	ews__sample_vec_free(&tail);
@@ -537,6 +554,24 @@ delete_block(ews_site *site, int64_t series, int64_t key)
 	                      "ii", series, key);
 }
 
+/* The tail a series has now, for the next sweep (rollup-scope.c). */
+static void
+remember_tail(ews_site *site, const ews__series_run *run, const ews__sample *s,
+              size_t n)
+{
+	ews__tail_entry e;
+
+	e.device_id = run->device_id;
+	e.quantity = run->quantity;
+	e.order = run->order;
+	e.series = run->series;
+	e.has_tail = 1;
+	e.tail_key = s[0].t_ms;
+	e.n = n;
+	memcpy(e.tail, s, n * sizeof(*s));
+	ews__tail_cache_put(site, &e);
+}
+
 static int
 written_has(const int64_t *keys, size_t n, int64_t key)
 {
@@ -582,6 +617,8 @@ ews__series_store(ews_site *site, const ews__series_run *run,
 		if (!same)
 			st = write_block(site, run->series, merged->v + i, n,
 			                 tail);
+		if (st == EWS_OK && tail)
+			remember_tail(site, run, merged->v + i, n);
 	}
 	/* Drop the old blocks whose first sample no longer starts one. */
 	for (k = 0; st == EWS_OK && k < run->nkeys; k++)

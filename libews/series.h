@@ -64,9 +64,24 @@ ews_status ews__series_id(ews_site *site, int64_t device_id,
                           ews_quantity quantity, unsigned int order, int create,
                           int64_t *out);
 
+/* A series and its tail, as cached between sweeps (rollup-scope.c). */
+typedef struct ews__tail_entry {
+	int64_t device_id;
+	ews_quantity quantity;
+	unsigned int order;
+	int64_t series;
+	int has_tail;
+	int64_t tail_key;
+	size_t n;
+	ews__sample tail[EWS__BLOCK_MAX];
+} ews__tail_entry;
+
 /* A contiguous run of blocks of one series, decoded. */
 typedef struct ews__series_run {
 	int64_t series;
+	int64_t device_id; /* whose quantity (and order) it is */
+	ews_quantity quantity;
+	unsigned int order;
 	ews__sample_vec samples;
 	int64_t *keys; /* first-sample times of the blocks loaded */
 	size_t nkeys;

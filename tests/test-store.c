@@ -572,6 +572,45 @@ START_TEST(samples_persist_across_reopen)
 }
 END_TEST
 
+/* A handle keeps the tail of every series between sweeps; a sweep stored
+ * through another handle (another process) in between is never lost, and
+ * neither is a failed sweep's: the cache goes with the database. */
+START_TEST(samples_from_two_handles_interleave_without_loss)
+{
+	int64_t a = meter_add(LOCAL, 1, "A");
+	ews_site *other = NULL;
+	ews_reading r, bad;
+	ews_list *list;
+	int k;
+
+	ck_assert_int_eq(open_site(dir, 0, NULL, &other), EWS_OK);
+	for (k = 0; k < 200; k++) {
+		r = reading(a, EWS_Q_ACTIVE_ENERGY_IMPORT, 0,
+		            t0 + (int64_t)k * 600000, 1000.0 + k);
+		ck_assert_msg(ews_site_samples_add(k % 3 ? site : other, &r,
+		                                   1) == EWS_OK,
+		              "sweep %d: %s", k, ews_error_last()->message);
+		if (k % 50 == 7) { /* refused whole: device 999 is unknown */
+			bad = reading(999, EWS_Q_ACTIVE_ENERGY_IMPORT, 0,
+			              t0 + (int64_t)k * 600000, 1.0);
+			ck_assert_int_eq(
+			        ews_site_samples_add(
+			                site, (ews_reading[]){ r, bad }, 2),
+			        EWS_EINVAL);
+		}
+	}
+	ews_site_close(other);
+	reopen();
+	list = query(NULL);
+	ck_assert_uint_eq(ews_list_len(list), 200);
+	for (k = 0; k < 200; k++)
+		assert_reading(ews_list_reading(list, (size_t)k), a,
+		               EWS_Q_ACTIVE_ENERGY_IMPORT, 0,
+		               t0 + (int64_t)k * 600000, 1000.0 + k);
+	ews_list_free(list);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Status                                                              */
 
@@ -857,6 +896,7 @@ main(void)
 	tcase_add_test(tc, samples_query_refuses_bad_version_and_quantity);
 	tcase_add_test(tc, samples_survive_the_delete_of_their_device);
 	tcase_add_test(tc, samples_persist_across_reopen);
+	tcase_add_test(tc, samples_from_two_handles_interleave_without_loss);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("status");
