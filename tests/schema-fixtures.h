@@ -3,7 +3,7 @@
 
 /*
  * Old site schemas for the migration tests (test-store.c: 1 -> 3,
- * test-consumption.c: 2 -> 3): exactly libews/site.c migrations[0] and
+ * test-consumption-scopes.c: 2 -> 3): exactly libews/site.c migrations[0] and
  * [1], copied on purpose. A site made by an old version is fixed in time,
  * while site.c may only ever append migrations; a test that read them from
  * site.c would follow an edit it must catch.
