@@ -212,6 +212,8 @@ void cli_json_field_double(struct cli_json *j, const char *key, double v);
 void cli_json_field_bool(struct cli_json *j, const char *key, int v);
 void cli_json_field_ref(struct cli_json *j, const char *key, int64_t id);
 void cli_json_finish(struct cli_json *j);
+/* An ews_reading: device_id, quantity, order, t_ms, time, value, unit. */
+void cli_json_reading(struct cli_json *j, const void *obj);
 /* Thousandths as an exact decimal, never through floating point:
  * 123456 -> "123.456", 5000 -> "5", -1500 -> "-1.5". buf: 32 bytes. */
 const char *cli_milli_text(int64_t milli, char *buf, size_t size);

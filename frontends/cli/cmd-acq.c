@@ -6,21 +6,6 @@
 #include "cli.h"
 
 static void
-json_reading(struct cli_json *j, const void *obj)
-{
-	const ews_reading *r = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "device_id", r->device_id);
-	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
-	cli_json_field_int(j, "order", r->order);
-	cli_json_field_double(j, "value", r->value);
-	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
-	cli_json_field_int(j, "t_ms", r->t_ms);
-	cli_json_object_end(j);
-}
-
-static void
 rec_reading(struct cli_rec *r, const void *obj)
 {
 	const ews_reading *rd = obj;
@@ -46,7 +31,7 @@ cli_run_device_read(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, reading_at, json_reading, rec_reading);
+	cli_print_list(a, list, reading_at, cli_json_reading, rec_reading);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -44,20 +44,6 @@ result_at(const ews_list *list, size_t i)
 	return ews_list_poll_result(list, i);
 }
 
-static void
-json_sample(struct cli_json *j, const void *obj)
-{
-	const ews_reading *r = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "device_id", r->device_id);
-	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
-	cli_json_field_int(j, "order", r->order);
-	cli_json_field_double(j, "value", r->value);
-	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
-	cli_json_object_end(j);
-}
-
 /* The values the cycle recorded: the samples stamped with its time. */
 static ews_status
 recorded(ews_site *site, int64_t t_ms, ews_list **out)
@@ -87,7 +73,7 @@ print_json(const ews_list *results, const ews_list *samples, int64_t t_ms)
 	cli_json_key(&j, "readings");
 	cli_json_array_begin(&j, 0);
 	for (i = 0; i < ews_list_len(samples); i++)
-		json_sample(&j, ews_list_reading(samples, i));
+		cli_json_reading(&j, ews_list_reading(samples, i));
 	cli_json_array_end(&j);
 	cli_json_object_end(&j);
 	cli_json_finish(&j);

@@ -68,23 +68,6 @@ format_time(int64_t t_ms, char *buf)
 /* samples list                                                        */
 
 static void
-json_sample(struct cli_json *j, const void *obj)
-{
-	const ews_reading *r = obj;
-	char t[EWS_TIME_TEXT_MAX];
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "device_id", r->device_id);
-	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
-	cli_json_field_int(j, "order", r->order);
-	cli_json_field_int(j, "t_ms", r->t_ms);
-	cli_json_field_str(j, "time", format_time(r->t_ms, t));
-	cli_json_field_double(j, "value", r->value);
-	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
-	cli_json_object_end(j);
-}
-
-static void
 rec_sample(struct cli_rec *r, const void *obj)
 {
 	const ews_reading *rd = obj;
@@ -162,7 +145,7 @@ run_samples_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_sample_list(c->site, &q, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, sample_at, json_sample, rec_sample);
+	cli_print_list(a, list, sample_at, cli_json_reading, rec_sample);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -258,6 +258,24 @@ cli_json_field_ref(struct cli_json *j, const char *key, int64_t id)
 	cli_json_ref(j, id);
 }
 
+/* One reading, as `device read`, `poll` and `samples list` print it. */
+void
+cli_json_reading(struct cli_json *j, const void *obj)
+{
+	const ews_reading *r = obj;
+	char t[EWS_TIME_TEXT_MAX];
+
+	cli_json_object_begin(j);
+	cli_json_field_int(j, "device_id", r->device_id);
+	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
+	cli_json_field_int(j, "order", r->order);
+	cli_json_field_int(j, "t_ms", r->t_ms);
+	cli_json_field_str(j, "time", cli_time_text(r->t_ms, 0, t));
+	cli_json_field_double(j, "value", r->value);
+	cli_json_field_str(j, "unit", ews_quantity_unit(r->quantity));
+	cli_json_object_end(j);
+}
+
 const char *
 cli_milli_text(int64_t milli, char *buf, size_t size)
 {
