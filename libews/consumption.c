@@ -242,6 +242,20 @@ load_commodity(const ews_category *c)
 	                                       : EWS_COMMODITY_ELECTRICITY;
 }
 
+/* Where a device's consumption goes; EWS_ENOTFOUND when it does not
+ * exist. */
+static ews_status
+expect_device(ews_site *site, int64_t id, ews__device_scopes *out)
+{
+	ews_status st = ews__device_scopes_get(site, id, out);
+
+	if (st == EWS_OK && !out->exists)
+		return ews__fail_field(EWS_ENOTFOUND, "scope_id",
+		                       "device %lld does not exist",
+		                       (long long)id);
+	return st;
+}
+
 /* The rollup key of the query's scope, and its commodity. */
 static ews_status
 resolve_scope(ews_site *site, const ews_consumption_query *q,
@@ -260,28 +274,13 @@ resolve_scope(ews_site *site, const ews_consumption_query *q,
 			                       "the site has no ID (give 0)");
 		break;
 	case EWS_SCOPE_DEVICE:
-		if ((st = ews__device_scopes_get(site, q->scope_id, &dev)) !=
-		    EWS_OK)
+		if ((st = expect_device(site, q->scope_id, &dev)) != EWS_OK)
 			return st;
-		if (dev.key[0] == 0 && dev.commodity == 0) {
-			int64_t found;
-
-			st = ews__site_scalar(
-			        site, &found,
-			        "SELECT id FROM device WHERE id = ?", "i",
-			        q->scope_id);
-			if (st == EWS_ENOTFOUND)
-				return ews__fail_field(
-				        EWS_ENOTFOUND, "scope_id",
-				        "device %lld does not exist",
-				        (long long)q->scope_id);
-			if (st != EWS_OK)
-				return st;
+		if (dev.commodity == 0)
 			return ews__fail_field(EWS_EINVAL, "scope_id",
 			                       "device %lld has no consumption "
 			                       "counter (model unknown)",
 			                       (long long)q->scope_id);
-		}
 		if (q->commodity && q->commodity != dev.commodity)
 			return ews__fail_field(
 			        EWS_EINVAL, "commodity",
@@ -322,7 +321,6 @@ read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 	ews__slot row[EWS__SLOTS];
 	ews_status st = EWS_OK;
 	int64_t k;
-	size_t i;
 	int found;
 
 	*any = 0;
@@ -338,11 +336,7 @@ read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 			memcpy(out, row, sizeof(row));
 			continue;
 		}
-		for (i = 0; i < 12; i++) {
-			out[k].value_milli += row[i].value_milli;
-			out[k].pieces += row[i].pieces;
-			out[k].estimated += row[i].estimated;
-		}
+		ews__slots_add_sum(&out[k], row, 12);
 	}
 	return st == EWS_OK ? add_pending(site, scope, s, out, any) : st;
 }
@@ -360,7 +354,6 @@ add_pending(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 	unsigned int m, d;
 	ews_status st;
 	int32_t y;
-	size_t i;
 	int found;
 
 	if (s->level == EWS__LEVEL_DAY || !ews__scope_is_device(scope) ||
@@ -383,11 +376,7 @@ add_pending(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 	    !found)
 		return st;
 	*any = 1;
-	for (i = 0; i < EWS__DAY_SLOTS; i++) {
-		out[k].value_milli += row[i].value_milli;
-		out[k].pieces += row[i].pieces;
-		out[k].estimated += row[i].estimated;
-	}
+	ews__slots_add_sum(&out[k], row, EWS__DAY_SLOTS);
 	return EWS_OK;
 }
 
@@ -584,6 +573,7 @@ measure_histogram_read(ews_site *site, const ews_consumption_query *q,
                        ews_quantity quantity, unsigned int order,
                        ews_measure_histogram *out)
 {
+	ews__device_scopes dev;
 	ews__sample_vec vec = { 0 };
 	const ews__tz *tz;
 	int64_t series;
@@ -600,14 +590,8 @@ measure_histogram_read(ews_site *site, const ews_consumption_query *q,
 	if (!ews_quantity_name(quantity))
 		return ews__fail_field(EWS_EINVAL, "quantity",
 		                       "%d is not a quantity", (int)quantity);
-	st = ews__site_scalar(site, &series,
-	                      "SELECT id FROM device WHERE id = ?", "i",
-	                      q->scope_id);
-	if (st == EWS_ENOTFOUND)
-		return ews__fail_field(EWS_ENOTFOUND, "scope_id",
-		                       "device %lld does not exist",
-		                       (long long)q->scope_id);
-	if (st != EWS_OK || (st = ews__site_tz(site, &tz)) != EWS_OK)
+	if ((st = expect_device(site, q->scope_id, &dev)) != EWS_OK ||
+	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
 	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	out->device_id = q->scope_id;

@@ -218,15 +218,24 @@ cache_put(struct ews__scope_cache *c, size_t at, const ews__device_scopes *s)
 static ews_status scopes_read(ews_site *site, int64_t device_id,
                               ews__device_scopes *out);
 
+/* The cache while it may be used: in a samples transaction of the
+ * generation it was checked in. */
+static struct ews__scope_cache *
+live_cache(ews_site *site)
+{
+	struct ews__scope_cache *c = site->scope_cache;
+
+	return c && c->active && c->generation == site->generation ? c : NULL;
+}
+
 void
 ews__scope_cache_note_pending(ews_site *site, int64_t device_id, int64_t day)
 {
-	struct ews__scope_cache *c = site->scope_cache;
+	struct ews__scope_cache *c = live_cache(site);
 	ews__device_scopes *hit;
 	size_t at;
 
-	if (c && c->active && c->generation == site->generation &&
-	    (hit = cache_find(c, device_id, &at))) {
+	if (c && (hit = cache_find(c, device_id, &at))) {
 		hit->pending_day = day;
 		hit->pending_known = 1;
 	}
@@ -243,22 +252,12 @@ tail_cmp(const ews__tail_entry *e, int64_t device_id, ews_quantity q,
 	return (e->order > order) - (e->order < order);
 }
 
-/* The cache while it may be used: in a samples transaction of the
- * generation it was checked in. */
-static struct ews__scope_cache *
-live_cache(ews_site *site)
+/* The cached tail of a series, or where it goes (*at) when missing. */
+static ews__tail_entry *
+tail_find(struct ews__scope_cache *c, int64_t device_id, ews_quantity q,
+          unsigned int order, size_t *at)
 {
-	struct ews__scope_cache *c = site->scope_cache;
-
-	return c && c->active && c->generation == site->generation ? c : NULL;
-}
-
-const ews__tail_entry *
-ews__tail_cache_get(ews_site *site, int64_t device_id, ews_quantity q,
-                    unsigned int order)
-{
-	struct ews__scope_cache *c = live_cache(site);
-	size_t lo = 0, hi = c ? c->ntails : 0;
+	size_t lo = 0, hi = c->ntails;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -271,31 +270,32 @@ ews__tail_cache_get(ews_site *site, int64_t device_id, ews_quantity q,
 		else
 			hi = mid;
 	}
+	*at = lo;
 	return NULL;
+}
+
+const ews__tail_entry *
+ews__tail_cache_get(ews_site *site, int64_t device_id, ews_quantity q,
+                    unsigned int order)
+{
+	struct ews__scope_cache *c = live_cache(site);
+	size_t at;
+
+	return c ? tail_find(c, device_id, q, order, &at) : NULL;
 }
 
 void
 ews__tail_cache_put(ews_site *site, const ews__tail_entry *e)
 {
 	struct ews__scope_cache *c = live_cache(site);
-	size_t lo = 0, hi;
+	ews__tail_entry *hit;
+	size_t at = 0;
 
 	if (!c)
 		return;
-	hi = c->ntails;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = tail_cmp(&c->tails[mid], e->device_id, e->quantity,
-		                   e->order);
-
-		if (cmp == 0) {
-			c->tails[mid] = *e;
-			return;
-		}
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if ((hit = tail_find(c, e->device_id, e->quantity, e->order, &at))) {
+		*hit = *e;
+		return;
 	}
 	if (c->ntails == c->captails) {
 		size_t cap = c->captails ? c->captails * 2 : 64;
@@ -306,9 +306,9 @@ ews__tail_cache_put(ews_site *site, const ews__tail_entry *e)
 		c->tails = t;
 		c->captails = cap;
 	}
-	memmove(c->tails + lo + 1, c->tails + lo,
-	        (c->ntails - lo) * sizeof(*c->tails));
-	c->tails[lo] = *e;
+	memmove(c->tails + at + 1, c->tails + at,
+	        (c->ntails - at) * sizeof(*c->tails));
+	c->tails[at] = *e;
 	c->ntails++;
 }
 
@@ -316,18 +316,17 @@ ews_status
 ews__device_scopes_get(ews_site *site, int64_t device_id,
                        ews__device_scopes *out)
 {
-	struct ews__scope_cache *c = site->scope_cache;
+	struct ews__scope_cache *c = live_cache(site);
 	const ews__device_scopes *hit;
 	ews_status st;
 	size_t at = 0;
 
-	if (c && c->active && c->generation == site->generation &&
-	    (hit = cache_find(c, device_id, &at))) {
+	if (c && (hit = cache_find(c, device_id, &at))) {
 		*out = *hit;
 		return EWS_OK;
 	}
 	st = scopes_read(site, device_id, out);
-	if (st == EWS_OK && c && c->active && c->generation == site->generation)
+	if (st == EWS_OK && c)
 		cache_put(c, at, out);
 	return st;
 }
@@ -532,9 +531,6 @@ ews__rollup_rescope(ews_site *site, const ews__device_scopes *before,
 	return st;
 }
 
-/* Change sets are written when they hold this many rows (~50 MB). */
-enum { ROWS_PER_APPLY = 65536 };
-
 ews_status
 ews__rollup_rebuild(ews_site *site)
 {
@@ -563,7 +559,7 @@ ews__rollup_rebuild(ews_site *site)
 		                           &scopes);
 		if (s == EWS_OK && scopes.commodity)
 			s = derive_device(site, r, &scopes);
-		if (s == EWS_OK && ews__rollup_rows(r) >= ROWS_PER_APPLY)
+		if (s == EWS_OK && ews__rollup_rows(r) >= EWS__ROWS_PER_APPLY)
 			s = ews__rollup_apply(r);
 	}
 	if (s == EWS_OK && rc != SQLITE_DONE)

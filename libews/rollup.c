@@ -254,6 +254,33 @@ reindex(ews__rollup *r, size_t nindex)
 	return EWS_OK;
 }
 
+/* The row of (scope, level, key) in the index, or NULL with *slot the
+ * empty index entry where it would go. The index must exist. */
+static row *
+probe(ews__rollup *r, int64_t scope, int level, int64_t key, size_t *slot)
+{
+	size_t h = hash(scope, level, key) & (r->nindex - 1);
+
+	while (r->index[h]) {
+		row *w = &r->rows[r->index[h] - 1];
+
+		if (w->scope == scope && w->level == level && w->key == key)
+			return w;
+		h = (h + 1) & (r->nindex - 1);
+	}
+	*slot = h;
+	return NULL;
+}
+
+/* The in-memory row of (scope, level, key), or NULL: never made. */
+static row *
+row_find(ews__rollup *r, int64_t scope, int level, int64_t key)
+{
+	size_t slot;
+
+	return r->nindex ? probe(r, scope, level, key, &slot) : NULL;
+}
+
 /* The in-memory row of (scope, level, key), made zero when new. */
 static row *
 row_at(ews__rollup *r, int64_t scope, int level, int64_t key)
@@ -264,13 +291,8 @@ row_at(ews__rollup *r, int64_t scope, int level, int64_t key)
 	if (r->nrows * 2 >= r->nindex &&
 	    reindex(r, r->nindex ? r->nindex * 2 : 256) != EWS_OK)
 		return NULL;
-	h = hash(scope, level, key) & (r->nindex - 1);
-	while (r->index[h]) {
-		w = &r->rows[r->index[h] - 1];
-		if (w->scope == scope && w->level == level && w->key == key)
-			return w;
-		h = (h + 1) & (r->nindex - 1);
-	}
+	if ((w = probe(r, scope, level, key, &h)))
+		return w;
 	if (r->nrows == r->caprows) {
 		size_t cap = r->caprows ? r->caprows * 2 : 64;
 		row *rows = ews__realloc(r->rows, cap * sizeof(*rows));
@@ -295,6 +317,15 @@ slot_add(ews__slot *to, const ews__slot *from)
 	to->value_milli += from->value_milli;
 	to->pieces += from->pieces;
 	to->estimated += from->estimated;
+}
+
+void
+ews__slots_add_sum(ews__slot *to, const ews__slot *from, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		slot_add(to, &from[k]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -371,25 +402,6 @@ pending_of(ews__rollup *r, const ews__device_scopes *scopes, pending **out)
 	return EWS_OK;
 }
 
-/* The in-memory row of (scope, level, key), or NULL: never made. */
-static row *
-row_find(ews__rollup *r, int64_t scope, int level, int64_t key)
-{
-	size_t h;
-
-	if (!r->nindex)
-		return NULL;
-	h = hash(scope, level, key) & (r->nindex - 1);
-	while (r->index[h]) {
-		row *w = &r->rows[r->index[h] - 1];
-
-		if (w->scope == scope && w->level == level && w->key == key)
-			return w;
-		h = (h + 1) & (r->nindex - 1);
-	}
-	return NULL;
-}
-
 /* Fold a device's pending day into its month and year rows: the stored
  * day row plus what this change set adds to it. */
 static ews_status
@@ -400,7 +412,6 @@ fold(ews__rollup *r, pending *p)
 	unsigned int m, d;
 	row *month, *year;
 	ews_status st;
-	size_t k;
 	int32_t y;
 	int found;
 
@@ -408,12 +419,9 @@ fold(ews__rollup *r, pending *p)
 	                      &found);
 	if (st != EWS_OK)
 		return st;
-	change = row_find(r, p->scope, EWS__LEVEL_DAY, p->day);
-	for (k = 0; k < EWS__DAY_SLOTS; k++) {
-		slot_add(&sum, &stored[k]);
-		if (change)
-			slot_add(&sum, &change->slot[k]);
-	}
+	ews__slots_add_sum(&sum, stored, EWS__DAY_SLOTS);
+	if ((change = row_find(r, p->scope, EWS__LEVEL_DAY, p->day)))
+		ews__slots_add_sum(&sum, change->slot, EWS__DAY_SLOTS);
 	ews__civil_from_days(p->day, &y, &m, &d);
 	if (!row_at(r, p->scope, EWS__LEVEL_MONTH, (int64_t)y * 12 + (m - 1)) ||
 	    !(year = row_at(r, p->scope, EWS__LEVEL_YEAR, y)) ||

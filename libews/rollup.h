@@ -42,6 +42,12 @@ int64_t ews__scope_key(int kind, int64_t id, ews_commodity commodity);
 /* Is this the key of a device's own rows? */
 int ews__scope_is_device(int64_t scope);
 
+/* Add the sum of n slots to *to. */
+void ews__slots_add_sum(ews__slot *to, const ews__slot *from, size_t n);
+
+/* Change sets are written when they hold this many rows (~50 MB). */
+enum { EWS__ROWS_PER_APPLY = 65536 };
+
 /* Slots of a level's rows. */
 size_t ews__level_slots(int level);
 

@@ -172,9 +172,6 @@ store_series(ews_site *site, ews__rollup *r, ews__device_scopes *scopes,
 	return st;
 }
 
-/* Change sets are written when they hold this many rows (~50 MB). */
-enum { ROWS_PER_APPLY = 65536 };
-
 ews_status
 ews__samples_store(ews_site *site, const ews_reading *readings, size_t count,
                    int known_devices)
@@ -210,7 +207,7 @@ ews__samples_store(ews_site *site, const ews_reading *readings, size_t count,
 			                     (long long)sorted[i]->device_id);
 		if (st == EWS_OK)
 			st = store_series(site, r, &scopes, sorted + i, j - i);
-		if (st == EWS_OK && ews__rollup_rows(r) >= ROWS_PER_APPLY)
+		if (st == EWS_OK && ews__rollup_rows(r) >= EWS__ROWS_PER_APPLY)
 			st = ews__rollup_apply(r);
 	}
 	if (st == EWS_OK)
