@@ -5,6 +5,7 @@
 #include <ews/consumption.h>
 
 #include "error-private.h"
+#include "consumption-private.h"
 #include "rollup.h"
 
 /*
@@ -108,18 +109,6 @@ ews_consumption_query_init(ews_consumption_query *q, unsigned int version)
 /* ------------------------------------------------------------------ */
 /* Periods                                                             */
 
-/* A period resolved: its first local day, the row level and keys that
- * hold it, and its bucket edges in UTC. */
-typedef struct span {
-	ews_period period;
-	int32_t year;
-	unsigned int month, day;
-	int level;
-	int64_t first_key, nkeys; /* rows first_key .. first_key + nkeys - 1 */
-	size_t count;
-	int64_t edge[EWS_HISTOGRAM_MAX + 1];
-} span;
-
 static int32_t
 decade_of(int32_t year)
 {
@@ -128,9 +117,9 @@ decade_of(int32_t year)
 
 /* The span of `period` that holds local date y-m-d, shifted by `back`
  * periods into the past. */
-static void
-span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
-        unsigned int d, int back, span *s)
+void
+ews__span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
+             unsigned int d, int back, ews__span *s)
 {
 	int64_t day0 = ews__days_from_civil(y, m, d) -
 	               (period == EWS_PERIOD_DAY ? back : 0);
@@ -201,8 +190,8 @@ span_of(const ews__tz *tz, ews_period period, int32_t y, unsigned int m,
 	}
 }
 
-static ews_status
-check_query(const ews_consumption_query *q)
+ews_status
+ews__query_check(const ews_consumption_query *q)
 {
 	ews_status st;
 
@@ -257,9 +246,9 @@ expect_device(ews_site *site, int64_t id, ews__device_scopes *out)
 }
 
 /* The rollup key of the query's scope, and its commodity. */
-static ews_status
-resolve_scope(ews_site *site, const ews_consumption_query *q,
-              ews_commodity *commodity, int64_t *key)
+ews_status
+ews__query_scope(ews_site *site, const ews_consumption_query *q,
+                 ews_commodity *commodity, int64_t *key)
 {
 	ews__device_scopes dev;
 	ews_category cat;
@@ -311,11 +300,11 @@ resolve_scope(ews_site *site, const ews_consumption_query *q,
 /* Reading rows                                                        */
 
 /* The slots of a span: for a decade, each year row summed into one. */
-static ews_status add_pending(ews_site *site, int64_t scope, const span *s,
+static ews_status add_pending(ews_site *site, int64_t scope, const ews__span *s,
                               ews__slot *out, int *any);
 
 static ews_status
-read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
+read_span(ews_site *site, int64_t scope, const ews__span *s, ews__slot *out,
           int *any)
 {
 	ews__slot row[EWS__SLOTS];
@@ -346,7 +335,7 @@ read_span(ews_site *site, int64_t scope, const span *s, ews__slot *out,
  * add that day's row to the bucket of the span that holds it.
  */
 static ews_status
-add_pending(ews_site *site, int64_t scope, const span *s, ews__slot *out,
+add_pending(ews_site *site, int64_t scope, const ews__span *s, ews__slot *out,
             int *any)
 {
 	ews__slot row[EWS__SLOTS];
@@ -381,7 +370,7 @@ add_pending(ews_site *site, int64_t scope, const span *s, ews__slot *out,
 }
 
 static ews_status
-span_total(ews_site *site, int64_t scope, const span *s, int64_t *total,
+span_total(ews_site *site, int64_t scope, const ews__span *s, int64_t *total,
            int *estimated, int *any)
 {
 	ews__slot slots[EWS__SLOTS];
@@ -405,18 +394,18 @@ consumption_read(ews_site *site, const ews_consumption_query *q,
 	const ews__tz *tz;
 	ews_commodity commodity;
 	int64_t key = 0;
-	span cur, prev;
+	ews__span cur, prev;
 	ews_status st;
 	int any, est;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = check_query(q)) != EWS_OK ||
-	    (st = resolve_scope(site, q, &commodity, &key)) != EWS_OK ||
+	if ((st = ews__query_check(q)) != EWS_OK ||
+	    (st = ews__query_scope(site, q, &commodity, &key)) != EWS_OK ||
 	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
-	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
-	span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
 	if ((st = read_span(site, key, &cur, slots, &any)) != EWS_OK ||
 	    (st = span_total(site, key, &prev, &out->previous_total_milli, &est,
 	                     &out->has_previous)) != EWS_OK)
@@ -467,12 +456,12 @@ consumption_split_read(ews_site *site, const ews_consumption_query *q,
 	ews_list *cats = NULL, *list = NULL;
 	const ews__tz *tz;
 	ews_commodity commodity;
-	span cur, prev;
+	ews__span cur, prev;
 	ews_status st;
 	size_t i;
 
 	*out = NULL;
-	if ((st = check_query(q)) != EWS_OK)
+	if ((st = ews__query_check(q)) != EWS_OK)
 		return st;
 	if (by != EWS_SCOPE_LOAD && by != EWS_SCOPE_GROUP)
 		return ews__fail_field(EWS_EINVAL, "by",
@@ -483,8 +472,8 @@ consumption_split_read(ews_site *site, const ews_consumption_query *q,
 	if ((st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
 	commodity = q->commodity ? q->commodity : EWS_COMMODITY_ELECTRICITY;
-	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
-	span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
 	st = ews__site_select(site, EWS__LIST_SCOPE_TOTAL,
 	                      sizeof(ews_scope_total), read_category, &cats,
 	                      "SELECT id, name FROM category WHERE kind = ?"
@@ -537,13 +526,13 @@ consumption_overall_read(ews_site *site, const ews_consumption_query *q,
 	char *factor = NULL;
 	int c, any, est;
 	ews_status st;
-	span cur;
+	ews__span cur;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = check_query(q)) != EWS_OK ||
+	if ((st = ews__query_check(q)) != EWS_OK ||
 	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
-	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	for (c = EWS_COMMODITY_ELECTRICITY;
 	     st == EWS_OK && c <= EWS_COMMODITY_WATER; c++) {
 		st = span_total(
@@ -579,10 +568,10 @@ measure_histogram_read(ews_site *site, const ews_consumption_query *q,
 	int64_t series;
 	ews_status st;
 	size_t i, b = 0;
-	span cur;
+	ews__span cur;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = check_query(q)) != EWS_OK)
+	if ((st = ews__query_check(q)) != EWS_OK)
 		return st;
 	if (q->scope != EWS_SCOPE_DEVICE)
 		return ews__fail_field(EWS_EINVAL, "scope",
@@ -593,7 +582,7 @@ measure_histogram_read(ews_site *site, const ews_consumption_query *q,
 	if ((st = expect_device(site, q->scope_id, &dev)) != EWS_OK ||
 	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
-	span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	out->device_id = q->scope_id;
 	out->quantity = quantity;
 	out->order = order;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error-private.h"
+#include "cost.h"
 #include "rollup.h"
 
 /*
@@ -384,19 +385,35 @@ scopes_read(ews_site *site, int64_t device_id, ews__device_scopes *out)
 	return s;
 }
 
-/* Add (sign) one stored row of the device's to each scope of `to`. */
+/* Add (sign) one stored row of the device's to each scope of `to`, with
+ * the cost columns of month and year rows. */
 static ews_status
 copy_row(ews_site *site, ews__rollup *r, int64_t from, int level, int64_t key,
          const int64_t *to, size_t nto, int sign)
 {
 	ews__slot slots[EWS__SLOTS];
+	int64_t cost[EWS__SLOTS][EWS__COLS];
+	const ews__plan *plan;
 	ews_status st;
 	size_t i;
 	int found;
 
 	st = ews__rollup_read(site, from, level, key, slots, &found);
-	for (i = 0; st == EWS_OK && found && i < nto; i++)
-		st = ews__rollup_add_row(r, to[i], level, key, slots, sign);
+	if (st != EWS_OK || !found)
+		return st;
+	if (level != EWS__LEVEL_DAY &&
+	    ((st = ews__plan_get(site, (ews_commodity)(from & 3), &plan)) !=
+	             EWS_OK ||
+	     (st = ews__rollup_read_cost(site, plan, from, level, key, cost)) !=
+	             EWS_OK))
+		return st;
+	for (i = 0; st == EWS_OK && i < nto; i++)
+		st = ews__rollup_add_row(
+		        r, to[i], level, key, slots,
+		        level != EWS__LEVEL_DAY
+		                ? (const int64_t(*)[EWS__COLS])cost
+		                : NULL,
+		        sign);
 	return st;
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "error-private.h"
+#include "cost.h"
 #include "counter.h"
 #include "rollup.h"
 
@@ -20,6 +21,7 @@ typedef struct row {
 	int64_t scope, key;
 	int level;
 	ews__slot slot[EWS__SLOTS];
+	int64_t (*cost)[EWS__COLS]; /* month and year rows: NULL until used */
 } row;
 
 /*
@@ -50,6 +52,11 @@ struct ews__rollup {
 	/* pending days of the devices seen, by scope key */
 	pending *pend;
 	size_t npend, cappend;
+	/* cost columns (cost.h): each commodity's plan and the weights of
+	 * the last day split */
+	const ews__plan *plan[4];
+	ews__day_weights weights[4];
+	int64_t weights_stamp[4];
 };
 
 int64_t
@@ -166,6 +173,36 @@ ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
 	return s;
 }
 
+ews_status
+ews__rollup_read_cost(ews_site *site, const ews__plan *plan, int64_t scope,
+                      int level, int64_t key, int64_t (*cost)[EWS__COLS])
+{
+	size_t n = ews__level_slots(level);
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	memset(cost, 0, n * sizeof(*cost));
+	s = ews__site_cached(site, EWS__STMT_ROLLUP_COST_GET,
+	                     "SELECT cost FROM rollup WHERE scope = ?"
+	                     " AND level = ? AND key = ?",
+	                     &st);
+	if (s != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, scope);
+	sqlite3_bind_int(st, 2, level);
+	sqlite3_bind_int64(st, 3, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		s = ews__cost_decode(plan, sqlite3_column_blob(st, 0),
+		                     (size_t)sqlite3_column_bytes(st, 0), cost,
+		                     n);
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = ews__site_db_fail(site, rc);
+	sqlite3_reset(st);
+	return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* Local calendar                                                      */
 
@@ -210,11 +247,21 @@ ews__rollup_new(ews_site *site, ews__rollup **out)
 	return EWS_OK;
 }
 
+static void
+free_costs(ews__rollup *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows; i++)
+		free(r->rows[i].cost);
+}
+
 void
 ews__rollup_free(ews__rollup *r)
 {
 	if (!r)
 		return;
+	free_costs(r);
 	free(r->rows);
 	free(r->index);
 	free(r->pend);
@@ -329,6 +376,65 @@ ews__slots_add_sum(ews__slot *to, const ews__slot *from, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
+/* Cost columns                                                        */
+
+static ews_commodity
+scope_commodity(int64_t scope)
+{
+	return (ews_commodity)(scope & 3);
+}
+
+/* The plan of a commodity, loaded once per change set. */
+static ews_status
+plan_of(ews__rollup *r, ews_commodity c, const ews__plan **out)
+{
+	ews_status st;
+
+	if (!r->plan[c] &&
+	    (st = ews__plan_get(r->site, c, &r->plan[c])) != EWS_OK)
+		return st;
+	*out = r->plan[c];
+	return EWS_OK;
+}
+
+/*
+ * The split by column of a day's slots of a commodity into split[];
+ * *priced 0 when the commodity has no rule (its rows keep no columns).
+ */
+static ews_status
+split_day(ews__rollup *r, ews_commodity c, int64_t day, const ews__slot *slots,
+          int64_t split[EWS__COLS], int *priced)
+{
+	const ews__plan *p;
+	ews_status st;
+
+	memset(split, 0, EWS__COLS * sizeof(*split));
+	*priced = 0;
+	if ((st = plan_of(r, c, &p)) != EWS_OK || p->nrules == 0)
+		return st;
+	if (r->weights[c].day != day || r->weights_stamp[c] != p->stamp) {
+		ews__plan_day_weights(p, r->tz, day, &r->weights[c]);
+		r->weights_stamp[c] = p->stamp;
+	}
+	ews__day_split(&r->weights[c], slots, split);
+	*priced = 1;
+	return EWS_OK;
+}
+
+/* Add split[] to slot k of a row's columns. */
+static int
+cost_add(row *w, size_t k, const int64_t split[EWS__COLS], int sign)
+{
+	int c;
+
+	if (!w->cost && !(w->cost = ews__calloc(EWS__SLOTS, sizeof(*w->cost))))
+		return 0;
+	for (c = 0; c < EWS__COLS; c++)
+		w->cost[k][c] += sign * split[c];
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
 /* Pending days of devices                                             */
 
 static ews_status flush_day(ews__rollup *r);
@@ -408,20 +514,26 @@ static ews_status
 fold(ews__rollup *r, pending *p)
 {
 	ews__slot stored[EWS__SLOTS], sum = { 0, 0, 0 };
+	int64_t split[EWS__COLS];
 	const row *change;
 	unsigned int m, d;
 	row *month, *year;
 	ews_status st;
 	int32_t y;
-	int found;
+	int found, priced;
+	size_t k;
 
 	st = ews__rollup_read(r->site, p->scope, EWS__LEVEL_DAY, p->day, stored,
 	                      &found);
 	if (st != EWS_OK)
 		return st;
-	ews__slots_add_sum(&sum, stored, EWS__DAY_SLOTS);
 	if ((change = row_find(r, p->scope, EWS__LEVEL_DAY, p->day)))
-		ews__slots_add_sum(&sum, change->slot, EWS__DAY_SLOTS);
+		for (k = 0; k < EWS__DAY_SLOTS; k++)
+			slot_add(&stored[k], &change->slot[k]);
+	ews__slots_add_sum(&sum, stored, EWS__DAY_SLOTS);
+	if ((st = split_day(r, scope_commodity(p->scope), p->day, stored, split,
+	                    &priced)) != EWS_OK)
+		return st;
 	ews__civil_from_days(p->day, &y, &m, &d);
 	if (!row_at(r, p->scope, EWS__LEVEL_MONTH, (int64_t)y * 12 + (m - 1)) ||
 	    !(year = row_at(r, p->scope, EWS__LEVEL_YEAR, y)) ||
@@ -430,6 +542,9 @@ fold(ews__rollup *r, pending *p)
 		return EWS_ENOMEM;
 	slot_add(&month->slot[d - 1], &sum);
 	slot_add(&year->slot[m - 1], &sum);
+	if (priced && (!cost_add(month, d - 1, split, 1) ||
+	               !cost_add(year, m - 1, split, 1)))
+		return EWS_ENOMEM;
 	return EWS_OK;
 }
 
@@ -536,10 +651,12 @@ static ews_status
 flush_day(ews__rollup *r)
 {
 	ews__slot sum = { 0, 0, 0 };
+	int64_t split[EWS__COLS];
 	int32_t y;
 	unsigned int m, d;
 	size_t i, k;
-	int changed = 0;
+	int changed = 0, priced;
+	ews_status st;
 
 	if (!r->day_open)
 		return EWS_OK;
@@ -555,13 +672,15 @@ flush_day(ews__rollup *r)
 	 * day's sum (and its month and year slots) as they were. */
 	if (!changed)
 		return EWS_OK;
+	if ((st = split_day(r, scope_commodity(r->day_scopes.key[0]), r->day,
+	                    r->day_slot, split, &priced)) != EWS_OK)
+		return st;
 	ews__civil_from_days(r->day, &y, &m, &d);
 	for (i = 0; i < r->day_scopes.n; i++) {
 		int64_t scope = r->day_scopes.key[i];
 		int64_t mkey = (int64_t)y * 12 + (m - 1);
 		row *day, *month, *year;
 		int day_only = 0;
-		ews_status st;
 
 		if (i == 0 && (st = device_day(r, &day_only)) != EWS_OK)
 			return st;
@@ -581,6 +700,9 @@ flush_day(ews__rollup *r)
 			continue;
 		slot_add(&month->slot[d - 1], &sum);
 		slot_add(&year->slot[m - 1], &sum);
+		if (priced && (!cost_add(month, d - 1, split, 1) ||
+		               !cost_add(year, m - 1, split, 1)))
+			return EWS_ENOMEM;
 	}
 	return EWS_OK;
 }
@@ -694,7 +816,8 @@ ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,
 
 ews_status
 ews__rollup_add_row(ews__rollup *r, int64_t scope, int level, int64_t key,
-                    const ews__slot *slots, int sign)
+                    const ews__slot *slots, const int64_t (*cost)[EWS__COLS],
+                    int sign)
 {
 	size_t k, n = ews__level_slots(level);
 	ews_status st;
@@ -708,6 +831,8 @@ ews__rollup_add_row(ews__rollup *r, int64_t scope, int level, int64_t key,
 		w->slot[k].value_milli += sign * slots[k].value_milli;
 		w->slot[k].pieces += sign * slots[k].pieces;
 		w->slot[k].estimated += sign * slots[k].estimated;
+		if (cost && !cost_add(w, k, cost[k], sign))
+			return EWS_ENOMEM;
 	}
 	return EWS_OK;
 }
@@ -860,31 +985,54 @@ ews__rollup_register(sqlite3 *db)
  * evaluates the VALUES of an UPSERT before it sees the conflict, so those
  * go through a plain UPDATE.
  */
+/* The change of a row's cost columns; 0 bytes: none. */
 static ews_status
-write_row(ews_site *site, const row *delta)
+encode_cost(ews__rollup *r, const row *delta, uint8_t *buf, size_t *len)
 {
-	size_t n = ews__level_slots(delta->level);
-	uint8_t buf[EWS__SLOTS * 30];
+	const ews__plan *p;
+	ews_status st;
+
+	*len = 0;
+	if (!delta->cost)
+		return EWS_OK;
+	if ((st = plan_of(r, scope_commodity(delta->scope), &p)) == EWS_OK)
+		*len = ews__cost_encode(
+		        p, (const int64_t(*)[EWS__COLS])delta->cost,
+		        ews__level_slots(delta->level), 1, buf);
+	return st;
+}
+
+static ews_status
+write_row(ews__rollup *r, const row *delta)
+{
+	ews_site *site = r->site;
+	size_t n = ews__level_slots(delta->level), cost_len;
+	uint8_t buf[EWS__SLOTS * 30], cost[EWS__COST_BUF];
 	int removes = !row_valid(delta->slot, n);
 	sqlite3_stmt *st;
 	ews_status s;
 	int rc;
 
-	if (row_is_zero(delta->slot, n))
+	if ((s = encode_cost(r, delta, cost, &cost_len)) != EWS_OK)
+		return s;
+	if (row_is_zero(delta->slot, n) && cost_len == 0)
 		return EWS_OK;
 	s = removes ? ews__site_cached(site, EWS__STMT_ROLLUP_SUB,
 	                               "UPDATE rollup SET data ="
-	                               " ews_rollup_add(data, ?4, ?5)"
+	                               " ews_rollup_add(data, ?4, ?5),"
+	                               " cost = ews_cost_add(cost, ?6)"
 	                               " WHERE level = ?1 AND key = ?2"
 	                               " AND scope = ?3",
 	                               &st)
 	            : ews__site_cached(site, EWS__STMT_ROLLUP_PUT,
 	                               "INSERT INTO rollup (level, key, scope,"
-	                               " data) VALUES (?1, ?2, ?3,"
-	                               " ews_rollup_add(NULL, ?4, ?5))"
+	                               " data, cost) VALUES (?1, ?2, ?3,"
+	                               " ews_rollup_add(NULL, ?4, ?5),"
+	                               " ews_cost_add(NULL, ?6))"
 	                               " ON CONFLICT (level, key, scope) DO"
 	                               " UPDATE SET data ="
-	                               " ews_rollup_add(data, ?4, ?5)",
+	                               " ews_rollup_add(data, ?4, ?5),"
+	                               " cost = ews_cost_add(cost, ?6)",
 	                               &st);
 	if (s != EWS_OK)
 		return s;
@@ -894,6 +1042,8 @@ write_row(ews_site *site, const row *delta)
 	sqlite3_bind_blob(st, 4, buf, (int)encode_delta(delta->slot, n, buf),
 	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, (int)n);
+	if (cost_len)
+		sqlite3_bind_blob(st, 6, cost, (int)cost_len, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE && (!removes || sqlite3_changes(site->db) == 1))
@@ -924,7 +1074,8 @@ ews__rollup_apply(ews__rollup *r)
 	r->index = NULL;
 	r->nindex = 0;
 	for (i = 0; st == EWS_OK && i < r->nrows; i++)
-		st = write_row(r->site, &r->rows[i]);
+		st = write_row(r, &r->rows[i]);
+	free_costs(r);
 	r->nrows = 0;
 	if (st == EWS_OK)
 		st = write_pending(r);

@@ -60,6 +60,13 @@ ews_status ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots,
 ews_status ews__rollup_read(ews_site *site, int64_t scope, int level,
                             int64_t key, ews__slot *slots, int *found);
 
+/* Read the cost columns (cost.h) of a stored row, n × 6, by the plan of
+ * its commodity: all zero when it has none. */
+struct ews__plan;
+ews_status ews__rollup_read_cost(ews_site *site, const struct ews__plan *plan,
+                                 int64_t scope, int level, int64_t key,
+                                 int64_t (*cost)[6]);
+
 #define EWS__NO_PENDING_DAY INT64_MIN
 
 /* The pending day of a device's scope key (EWS__NO_PENDING_DAY: none). */
@@ -133,9 +140,11 @@ ews_status ews__rollup_interval(ews__rollup *r,
 ews_status ews__rollup_samples(ews__rollup *r, const ews__device_scopes *scopes,
                                const ews__sample *s, size_t n, int sign);
 
-/* Add a whole stored row to another scope's, with sign. */
+/* Add a whole stored row to another scope's, with sign; cost: its cost
+ * columns (cost.h), or NULL. */
 ews_status ews__rollup_add_row(ews__rollup *r, int64_t scope, int level,
-                               int64_t key, const ews__slot *slots, int sign);
+                               int64_t key, const ews__slot *slots,
+                               const int64_t (*cost)[6], int sign);
 
 /* Register the SQL function the rollup writes use, on a new connection. */
 int ews__rollup_register(sqlite3 *db);

@@ -29,11 +29,14 @@ enum ews__stmt {
 	EWS__STMT_DATA_VERSION,
 	EWS__STMT_BEGIN_READ,
 	EWS__STMT_END_READ,
+	EWS__STMT_COST_STAMP,
+	EWS__STMT_ROLLUP_COST_GET,
 	EWS__STMT_COUNT_
 };
 
 struct ews__tz;
 struct ews__scope_cache;
+struct ews__plan_cache;
 
 struct ews_site {
 	sqlite3 *db;
@@ -46,6 +49,7 @@ struct ews_site {
 	 * filled in. */
 	uint64_t generation;
 	struct ews__scope_cache *scope_cache;
+	struct ews__plan_cache *plan_cache; /* cost.h */
 	char *dir;
 	ews_catalog *catalog;
 	int schema_version;
@@ -115,7 +119,10 @@ enum ews__list_kind {
 	EWS__LIST_POLL_RESULT = 6,
 	EWS__LIST_SERIES = 7,
 	EWS__LIST_SCOPE_TOTAL = 8,
-	EWS__LIST_DEVICE_SCOPES = 9
+	EWS__LIST_DEVICE_SCOPES = 9,
+	EWS__LIST_TARIFF = 10,
+	EWS__LIST_PRICE = 11,
+	EWS__LIST_RULE = 12
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);

@@ -105,12 +105,21 @@ ews_setting_name(size_t i)
 	return i < SETTING_COUNT ? settings[i].name : NULL;
 }
 
-/* The setting called `name`, or NULL with EWS_ENOTFOUND recorded. */
+/* Short names the CLI and API accept for a setting. */
+static const char *const aliases[][2] = {
+	{ "gas_factor", "gas_factor_kwh_per_m3" },
+};
+
+/* The setting called `name` (or an alias of it), or NULL with
+ * EWS_ENOTFOUND recorded. */
 static const struct setting *
 find(const char *name)
 {
 	size_t i;
 
+	for (i = 0; name && i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i][0], name) == 0)
+			name = aliases[i][1];
 	for (i = 0; name && i < SETTING_COUNT; i++)
 		if (strcmp(settings[i].name, name) == 0)
 			return &settings[i];
@@ -206,7 +215,7 @@ ews_site_setting_get(ews_site *site, const char *name, char **out)
 	*out = NULL;
 	if (!s)
 		return EWS_ENOTFOUND;
-	st = read_value(site, name, out);
+	st = read_value(site, s->name, out);
 	if (st == EWS_ENOTFOUND) /* added by a later version: its default */
 		return (*out = ews__strdup(s->default_value)) ? EWS_OK
 		                                              : EWS_ENOMEM;
@@ -222,6 +231,7 @@ ews_site_setting_set(ews_site *site, const char *name, const char *value)
 
 	if (!s)
 		return EWS_ENOTFOUND;
+	name = s->name;
 	if (!value)
 		return ews__fail_field(EWS_EINVAL, name, "a value is required");
 	if ((st = check_value(s, value)) != EWS_OK)

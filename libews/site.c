@@ -11,6 +11,7 @@
 
 #include "error-private.h"
 #include "site-private.h"
+#include "cost.h"
 #include "rollup.h"
 #include "store-private.h"
 #include "tz.h"
@@ -139,6 +140,39 @@ static const char *const migrations[] = {
 	"CREATE TABLE rollup_pending ("
 	"  scope INTEGER PRIMARY KEY,"
 	"  day INTEGER NOT NULL);",
+	/* 3 -> 4: bill of consumptions (TAR-1..6). Dates are local days
+	 * since 1970-01-01. A rollup's `cost` splits its consumption by the
+	 * tariff that applied (tariff.h); NULL: all of it under no tariff.
+	 * cost_stamp changes with every edit of a commodity's tariffs,
+	 * prices or rules: the handles' cached plans check it. */
+	"CREATE TABLE tariff ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  commodity INTEGER NOT NULL,"
+	"  name TEXT NOT NULL COLLATE NOCASE,"
+	"  color TEXT NOT NULL,"
+	"  UNIQUE (commodity, name));"
+	"CREATE TABLE tariff_price ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  tariff_id INTEGER NOT NULL REFERENCES tariff (id) ON DELETE CASCADE,"
+	"  from_day INTEGER,"
+	"  price_micro INTEGER NOT NULL);"
+	"CREATE INDEX tariff_price_by_tariff ON tariff_price (tariff_id);"
+	"CREATE TABLE cost_rule ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  commodity INTEGER NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  tariff_id INTEGER NOT NULL REFERENCES tariff (id),"
+	"  validity INTEGER NOT NULL,"
+	"  from_day INTEGER NOT NULL,"
+	"  to_day INTEGER NOT NULL,"
+	"  every_year INTEGER NOT NULL,"
+	"  time_from INTEGER NOT NULL,"
+	"  time_to INTEGER NOT NULL,"
+	"  weekdays INTEGER NOT NULL);"
+	"CREATE TABLE cost_stamp ("
+	"  commodity INTEGER PRIMARY KEY,"
+	"  stamp INTEGER NOT NULL);"
+	"ALTER TABLE rollup ADD COLUMN cost BLOB;",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
@@ -435,22 +469,32 @@ check_identity(ews_site *site, int64_t *version)
 	return EWS_OK;
 }
 
+/*
+ * Every step from `version` to SCHEMA_VERSION in one transaction: a site
+ * opens at the current schema or stays as it was. Steps that move data
+ * run after the last schema step, so they write through the current
+ * schema (the rollups of schema 3 now carry schema 4's cost column).
+ */
 static ews_status
-migrate_one(ews_site *site, int64_t version, const char *timezone)
+migrate_steps(ews_site *site, int64_t version, const char *timezone)
 {
+	int64_t from = version;
+	ews_status st = EWS_OK;
 	char sql[128];
-	ews_status st;
 	int rc;
 
-	rc = sqlite3_exec(site->db, migrations[version], NULL, NULL, NULL);
-	st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
-	if (st == EWS_OK && version == 0)
-		st = ews__site_settings_seed(site, timezone);
-	if (st == EWS_OK && version == 2)
+	for (; st == EWS_OK && version < SCHEMA_VERSION; version++) {
+		rc = sqlite3_exec(site->db, migrations[version], NULL, NULL,
+		                  NULL);
+		st = rc == SQLITE_OK ? EWS_OK : ews__site_db_fail(site, rc);
+		if (st == EWS_OK && version == 0)
+			st = ews__site_settings_seed(site, timezone);
+	}
+	if (st == EWS_OK && from > 0 && from <= 2)
 		st = ews__store_migrate_v3(site);
 	snprintf(sql, sizeof(sql),
 	         "PRAGMA application_id = %d; PRAGMA user_version = %d",
-	         SITE_APPLICATION_ID, (int)version + 1);
+	         SITE_APPLICATION_ID, SCHEMA_VERSION);
 	if (st == EWS_OK &&
 	    (rc = sqlite3_exec(site->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
 		st = ews__site_db_fail(site, rc);
@@ -476,10 +520,10 @@ migrate(ews_site *site, const char *timezone)
 	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return ews__site_db_fail(site, rc);
-	for (; version < SCHEMA_VERSION; version++) {
+	if (version < SCHEMA_VERSION) {
 		if ((st = ews__site_begin(site)) != EWS_OK)
 			return st;
-		st = migrate_one(site, version, timezone);
+		st = migrate_steps(site, version, timezone);
 		if ((st = ews__site_end(site, st)) != EWS_OK)
 			return ews__error_prefix("migrating site.db");
 	}
@@ -539,7 +583,8 @@ open_database(ews_site *site, const ews_site_opts *opts)
 	if (rc != SQLITE_OK)
 		return ews__site_db_fail(site, rc);
 	sqlite3_extended_result_codes(site->db, 1);
-	if ((rc = ews__rollup_register(site->db)) != SQLITE_OK)
+	if ((rc = ews__rollup_register(site->db)) != SQLITE_OK ||
+	    (rc = ews__cost_register(site->db)) != SQLITE_OK)
 		return ews__site_db_fail(site, rc);
 	sqlite3_busy_timeout(site->db, (int)opts->busy_timeout_ms);
 	return EWS_OK;
@@ -624,6 +669,7 @@ ews_site_close(ews_site *site)
 	for (i = 0; i < EWS__STMT_COUNT_; i++)
 		sqlite3_finalize(site->stmts[i]);
 	ews__scope_cache_free(site);
+	ews__plan_cache_free(site);
 	ews__tz_close(site->tz);
 	sqlite3_close_v2(site->db);
 	ews_catalog_free(site->catalog);

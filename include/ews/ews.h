@@ -16,6 +16,7 @@
 #include <ews/acq.h>
 #include <ews/store.h>
 #include <ews/consumption.h>
+#include <ews/tariff.h>
 #include <ews/engine.h>
 
 #endif /* EWS_EWS_H */

@@ -341,7 +341,8 @@ EWS_API const char *ews_category_origin_name(ews_category_origin origin);
  * order: "site_name", "timezone", "sample_rate_min", "currency",
  * "gas_factor_kwh_per_m3", "csv_decimal", "csv_separator", "language",
  * "rs485_port", "rs485_baud", "rs485_parity", "rs485_stop_bits",
- * "rs485_timeout_ms".
+ * "rs485_timeout_ms". Get and set also take "gas_factor" for
+ * "gas_factor_kwh_per_m3".
  */
 EWS_API size_t ews_setting_count(void);
 
