@@ -356,13 +356,13 @@ ews_site_rule_move(ews_site *site, int64_t id, int delta)
 		                       "a rule moves up (-1) or down (+1)");
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
-	if ((st = ews_site_rule_get(site, id, &old)) == EWS_OK)
-		st = ews__site_scalar(site, &other,
-		                      "SELECT id FROM cost_rule WHERE"
-		                      " commodity = ? AND position = ?",
-		                      "ii", (int64_t)old.commodity,
-		                      (int64_t)old.position + delta);
-	if (st == EWS_ENOTFOUND)
+	if ((st = ews_site_rule_get(site, id, &old)) == EWS_OK &&
+	    (st = ews__site_scalar(site, &other,
+	                           "SELECT id FROM cost_rule WHERE"
+	                           " commodity = ? AND position = ?",
+	                           "ii", (int64_t)old.commodity,
+	                           (int64_t)old.position + delta)) ==
+	            EWS_ENOTFOUND)
 		st = ews__fail_field(EWS_EINVAL, "delta",
 		                     "rule %lld is %s already", (long long)id,
 		                     delta < 0 ? "first" : "last");
