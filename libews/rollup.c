@@ -985,16 +985,24 @@ ews__rollup_register(sqlite3 *db)
  * evaluates the VALUES of an UPSERT before it sees the conflict, so those
  * go through a plain UPDATE.
  */
-/* The change of a row's cost columns; 0 bytes: none. */
+/* The change of a row's cost columns (0 bytes: none); *takes: it
+ * takes from some column. */
 static ews_status
-encode_cost(ews__rollup *r, const row *delta, uint8_t *buf, size_t *len)
+encode_cost(ews__rollup *r, const row *delta, uint8_t *buf, size_t *len,
+            int *takes)
 {
 	const ews__plan *p;
 	ews_status st;
+	size_t k;
+	int c;
 
 	*len = 0;
+	*takes = 0;
 	if (!delta->cost)
 		return EWS_OK;
+	for (k = 0; k < EWS__SLOTS; k++)
+		for (c = 0; c < EWS__COLS; c++)
+			*takes |= delta->cost[k][c] < 0;
 	if ((st = plan_of(r, scope_commodity(delta->scope), &p)) == EWS_OK)
 		*len = ews__cost_encode(
 		        p, (const int64_t(*)[EWS__COLS])delta->cost,
@@ -1008,13 +1016,16 @@ write_row(ews__rollup *r, const row *delta)
 	ews_site *site = r->site;
 	size_t n = ews__level_slots(delta->level), cost_len;
 	uint8_t buf[EWS__SLOTS * 30], cost[EWS__COST_BUF];
-	int removes = !row_valid(delta->slot, n);
+	int removes = !row_valid(delta->slot, n), takes;
 	sqlite3_stmt *st;
 	ews_status s;
 	int rc;
 
-	if ((s = encode_cost(r, delta, cost, &cost_len)) != EWS_OK)
+	if ((s = encode_cost(r, delta, cost, &cost_len, &takes)) != EWS_OK)
 		return s;
+	/* a replaced sample can move consumption between tariffs and
+	 * leave the row's slots as they were: that too takes */
+	removes |= takes;
 	if (row_is_zero(delta->slot, n) && cost_len == 0)
 		return EWS_OK;
 	s = removes ? ews__site_cached(site, EWS__STMT_ROLLUP_SUB,

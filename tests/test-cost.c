@@ -529,6 +529,36 @@ START_TEST(costs_kept_on_ingest_equal_costs_recomputed)
 }
 END_TEST
 
+START_TEST(a_replaced_sample_moves_consumption_between_tariffs)
+{
+	int64_t dev = meter_add(LOCAL, 1, "M");
+	struct manual m;
+	ews_reading r[3];
+	ews_cost_histogram h;
+
+	set_zone("Europe/Rome");
+	m = manual_rules();
+	/* Monday 23 Dec 2019, 18:30, 19:00 and 19:30 local */
+	r[0] = reading(dev, EWS_Q_ACTIVE_ENERGY_IMPORT,
+	               utc_ms(2019, 12, 23, 17, 30), 0);
+	r[1] = reading(dev, EWS_Q_ACTIVE_ENERGY_IMPORT,
+	               utc_ms(2019, 12, 23, 18, 0), 1000);
+	r[2] = reading(dev, EWS_Q_ACTIVE_ENERGY_IMPORT,
+	               utc_ms(2019, 12, 23, 18, 30), 2000);
+	add(r, 3);
+	ck_assert_int_eq(day_cost(dev, 2019, 12, 23), 500000);
+	/* the 19:00 reading was 1500: 1.5 kWh at T1, 0.5 at T2 */
+	r[1].value = 1500;
+	add(&r[1], 1);
+	h = cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_MONTH, 2019, 12, 1);
+	ck_assert_int_eq(h.total_cost_micro, 1500 * 200 + 500 * 300);
+	ck_assert_int_eq(h.total_value_milli[col(&h, m.t1)], 1500000);
+	h = cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_YEAR, 2019, 1, 1);
+	ck_assert_int_eq(h.total_cost_micro, 450000);
+	ck_assert_int_eq(day_cost(dev, 2019, 12, 23), 450000);
+}
+END_TEST
+
 START_TEST(moving_a_device_moves_its_costs)
 {
 	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
@@ -559,6 +589,66 @@ START_TEST(moving_a_device_moves_its_costs)
 }
 END_TEST
 
+START_TEST(gas_is_priced_per_m3)
+{
+	int64_t gas = pulse_add("pulse_gas", 1);
+	ews_tariff t;
+	ews_price p;
+	ews_cost_rule r;
+	ews_cost_histogram h;
+	ews_consumption_query q;
+
+	ews_tariff_init(&t, EWS_TARIFF_VERSION, EWS_COMMODITY_GAS);
+	snprintf(t.name, sizeof(t.name), "Gas");
+	ck_assert_int_eq(ews_site_tariff_add(site, &t), EWS_OK);
+	ews_price_init(&p, EWS_PRICE_VERSION);
+	p.tariff_id = t.id;
+	p.price_micro = 1200000; /* 1.20 per m³ */
+	ck_assert_int_eq(ews_site_price_add(site, &p), EWS_OK);
+	ews_cost_rule_init(&r, EWS_COST_RULE_VERSION, EWS_COMMODITY_GAS);
+	r.tariff_id = t.id;
+	ck_assert_int_eq(ews_site_rule_add(site, &r), EWS_OK);
+	/* 2.5 m³ on 2 May 2024 (UTC site) */
+	volume(gas, utc_ms(2024, 5, 2, 8, 0), 1000);
+	volume(gas, utc_ms(2024, 5, 2, 10, 0), 3500);
+	q = query(EWS_SCOPE_DEVICE, gas, EWS_PERIOD_DAY, 2024, 5, 2);
+	ck_assert_int_eq(ews_site_cost(site, &q, &h), EWS_OK);
+	ck_assert_int_eq(h.commodity, EWS_COMMODITY_GAS);
+	ck_assert_int_eq(h.total_cost_micro, 3000000);
+	ck_assert_int_eq(h.buckets[9].cost_micro, 1500000);
+	ck_assert_str_eq(h.currency, "EUR");
+	/* the electricity of the site has no cost: another commodity */
+	ck_assert_int_eq(cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2024, 5, 2)
+	                         .total_cost_micro,
+	                 0);
+	q.scope = EWS_SCOPE_SITE;
+	q.scope_id = 0;
+	q.commodity = EWS_COMMODITY_GAS;
+	q.period = EWS_PERIOD_YEAR;
+	ck_assert_int_eq(ews_site_cost(site, &q, &h), EWS_OK);
+	ck_assert_int_eq(h.total_cost_micro, 3000000);
+}
+END_TEST
+
+START_TEST(a_new_zone_prices_the_new_local_hours)
+{
+	int64_t dev = meter_add(LOCAL, 1, "M");
+	ews_cost_histogram h;
+
+	manual_rules();
+	/* the data of a Rome site, recorded while the site said UTC */
+	kwh_every_hour(dev, 2019, 12, 1, 31);
+	ck_assert_int_ne(
+	        cost(EWS_SCOPE_DEVICE, dev, EWS_PERIOD_MONTH, 2019, 12, 1)
+	                .total_cost_micro,
+	        118500000);
+	set_zone("Europe/Rome");
+	h = cost(EWS_SCOPE_DEVICE, dev, EWS_PERIOD_MONTH, 2019, 12, 1);
+	ck_assert_int_eq(h.total_cost_micro, 118500000);
+	ck_assert_int_eq(day_cost(dev, 2019, 12, 23), 5300000);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -577,11 +667,14 @@ main(void)
 	               a_frame_boundary_inside_an_hour_splits_it_by_minutes);
 	tcase_add_test(tc, flat_price_is_an_always_valid_default_rule);
 	tcase_add_test(tc, tariff_at_an_instant);
+	tcase_add_test(tc, gas_is_priced_per_m3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("ingest");
 	tcase_add_test(tc, costs_kept_on_ingest_equal_costs_recomputed);
+	tcase_add_test(tc, a_replaced_sample_moves_consumption_between_tariffs);
 	tcase_add_test(tc, moving_a_device_moves_its_costs);
+	tcase_add_test(tc, a_new_zone_prices_the_new_local_hours);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }
