@@ -12,9 +12,17 @@
 
 enum { MINUTE_MS = 60000, HOUR_MS = 3600000, DAY_MS = 86400000 };
 
+/* Day weights kept per commodity, by day: a sweep, an import and the
+ * queries ask for the same few days again and again. */
+enum { WEIGHTS_KEPT = 1024 };
+
 struct ews__plan_cache {
 	ews__plan plan[4]; /* by commodity */
 	int loaded[4];
+	ews__day_weights *weights[4]; /* WEIGHTS_KEPT, NULL until used */
+	int64_t weights_stamp[4];
+	uint64_t weights_zone[4]; /* site->tz_serial they were made in */
+	ews__day_weights scratch; /* when no memory for the others */
 };
 
 static ews_status
@@ -168,6 +176,7 @@ ews__plan_get(ews_site *site, ews_commodity c, const ews__plan **out)
 		return st;
 	if (!cache->loaded[c] || cache->plan[c].stamp != stamp) {
 		cache->loaded[c] = 0;
+		cache->weights_stamp[c] = -1;
 		if ((st = plan_load(site, c, stamp, &cache->plan[c])) != EWS_OK)
 			return st;
 		cache->loaded[c] = 1;
@@ -179,8 +188,53 @@ ews__plan_get(ews_site *site, ews_commodity c, const ews__plan **out)
 void
 ews__plan_cache_free(ews_site *site)
 {
+	size_t c;
+
+	for (c = 0; site->plan_cache && c < 4; c++)
+		free(site->plan_cache->weights[c]);
 	free(site->plan_cache);
 	site->plan_cache = NULL;
+}
+
+void
+ews__plan_cache_forget(ews_site *site)
+{
+	struct ews__plan_cache *cache = site->plan_cache;
+	size_t c;
+
+	for (c = 0; cache && c < 4; c++) {
+		cache->loaded[c] = 0;
+		cache->weights_stamp[c] = -1;
+	}
+}
+
+const ews__day_weights *
+ews__plan_weights(ews_site *site, const ews__plan *p, const ews__tz *tz,
+                  int64_t day)
+{
+	struct ews__plan_cache *cache = site->plan_cache;
+	int c = (int)p->commodity;
+	ews__day_weights *w;
+	size_t i;
+
+	if (!cache->weights[c] &&
+	    (cache->weights[c] = ews__malloc(WEIGHTS_KEPT * sizeof(*w))))
+		cache->weights_stamp[c] = -1; /* fill below */
+	if (!cache->weights[c]) {
+		ews__plan_day_weights(p, tz, day, &cache->scratch);
+		return &cache->scratch;
+	}
+	if (cache->weights_stamp[c] != p->stamp ||
+	    cache->weights_zone[c] != site->tz_serial) {
+		for (i = 0; i < WEIGHTS_KEPT; i++)
+			cache->weights[c][i].day = INT64_MIN;
+		cache->weights_stamp[c] = p->stamp;
+		cache->weights_zone[c] = site->tz_serial;
+	}
+	w = &cache->weights[c][(uint64_t)day % WEIGHTS_KEPT];
+	if (w->day != day)
+		ews__plan_day_weights(p, tz, day, w);
+	return w;
 }
 
 /* ------------------------------------------------------------------ */
@@ -293,6 +347,26 @@ in_frame(const ews__plan_rule *r, unsigned int minute)
 	               : minute >= r->time_from || minute <= r->time_to;
 }
 
+/* The first minute after `minute` (at most the day's end, 1440) at which
+ * a rule of mask enters or leaves its frame: until then, every rule's
+ * frame holds or not as at `minute`. */
+static unsigned int
+next_edge(const ews__plan *p, uint64_t mask, unsigned int minute)
+{
+	unsigned int edge = 1440;
+
+	while (mask) {
+		const ews__plan_rule *r = &p->rule[__builtin_ctzll(mask)];
+
+		if (r->time_from > minute && r->time_from < edge)
+			edge = r->time_from;
+		if (r->time_to + 1 > minute && r->time_to + 1 < edge)
+			edge = r->time_to + 1;
+		mask &= mask - 1;
+	}
+	return edge;
+}
+
 static int
 first_rule(const ews__plan *p, uint64_t mask, unsigned int minute)
 {
@@ -319,7 +393,8 @@ floor_div(int64_t a, int64_t b)
 }
 
 /* Milliseconds of [s, e) under each column; the local clock is
- * t + offset_ms throughout (no transition inside). */
+ * t + offset_ms throughout (no transition inside). The time goes from
+ * frame edge to frame edge, not minute by minute. */
 static void
 slot_split(const ews__plan *p, int64_t s, int64_t e, int64_t offset_ms,
            int64_t ms[EWS__COLS])
@@ -330,17 +405,17 @@ slot_split(const ews__plan *p, int64_t s, int64_t e, int64_t offset_ms,
 	while (t < e) {
 		int64_t local = t + offset_ms;
 		int64_t ld = floor_div(local, DAY_MS);
-		int64_t end =
-		        t + (MINUTE_MS - (local - ld * DAY_MS) % MINUTE_MS);
+		int64_t in_day = local - ld * DAY_MS, end;
+		unsigned int minute = (unsigned int)(in_day / MINUTE_MS);
 		int rule;
 
 		if (ld != day) {
 			day = ld;
 			mask = day_rules(p, ld);
 		}
-		rule = first_rule(
-		        p, mask,
-		        (unsigned int)((local - ld * DAY_MS) / MINUTE_MS));
+		rule = first_rule(p, mask, minute);
+		end = t + ((int64_t)next_edge(p, mask, minute) * MINUTE_MS -
+		           in_day);
 		if (end > e)
 			end = e;
 		ms[rule < 0 ? EWS__NO_TARIFF : p->rule[rule].col] += end - t;

@@ -30,7 +30,6 @@ typedef struct cost_ctx {
 	const ews__plan *plan;
 	const ews__tz *tz;
 	int64_t scope;
-	ews__day_weights w;
 } cost_ctx;
 
 /* Weighted consumption ew of column col on a local day, at its price;
@@ -69,15 +68,15 @@ static void
 price_day(cost_ctx *x, int64_t day, const ews__slot *slots, priced *out,
           int one_bucket)
 {
+	const ews__day_weights *w =
+	        ews__plan_weights(x->site, x->plan, x->tz, day);
 	size_t k;
 	int c;
 
-	if (x->w.day != day)
-		ews__plan_day_weights(x->plan, x->tz, day, &x->w);
 	for (k = 0; k < EWS__DAY_SLOTS; k++)
 		for (c = 0; c < EWS__COLS; c++)
 			price_into(x->plan, c, day,
-			           slots[k].value_milli * x->w.w[k][c],
+			           slots[k].value_milli * w->w[k][c],
 			           &out[one_bucket ? 0 : k]);
 }
 
@@ -85,13 +84,8 @@ static ews_status
 read_row(cost_ctx *x, int level, int64_t key, ews__slot *slots,
          int64_t (*cols)[EWS__COLS], int *found)
 {
-	ews_status st =
-	        ews__rollup_read(x->site, x->scope, level, key, slots, found);
-
-	if (st == EWS_OK && *found)
-		st = ews__rollup_read_cost(x->site, x->plan, x->scope, level,
-		                           key, cols);
-	return st;
+	return ews__rollup_read_costed(x->site, x->plan, x->scope, level, key,
+	                               slots, cols, found);
 }
 
 /* A month row's day slots, into one bucket per day or into one. */
@@ -329,7 +323,6 @@ cost_read(ews_site *site, const ews_consumption_query *q,
 	memset(out, 0, sizeof(*out));
 	memset(&x, 0, sizeof(x));
 	x.site = site;
-	x.w.day = INT64_MIN;
 	if ((st = ews__query_check(q)) != EWS_OK ||
 	    (st = ews__query_scope(site, q, &commodity, &x.scope)) != EWS_OK ||
 	    (st = ews__site_tz(site, &x.tz)) != EWS_OK ||

@@ -44,18 +44,6 @@ weekday_of(int64_t day)
 	return (unsigned int)(((day + 3) % 7 + 7) % 7);
 }
 
-static ews_status
-check_date(const char *field, const ews_date *d)
-{
-	if (d->year < 1900 || d->year > 9999 || d->month < 1 || d->month > 12 ||
-	    d->day < 1 || d->day > ews__days_in_month(d->year, d->month))
-		return ews__fail_field(EWS_EINVAL, field,
-		                       "%d-%02u-%02u is not a date between "
-		                       "1900 and 9999",
-		                       (int)d->year, d->month, d->day);
-	return EWS_OK;
-}
-
 static int64_t
 day_of(const ews_date *d)
 {
@@ -104,10 +92,10 @@ check_validity(const ews_cost_rule *r)
 			        "one");
 		return EWS_OK;
 	case EWS_VALID_DATE:
-		return check_date("from", &r->from);
+		return ews__check_date("from", &r->from);
 	case EWS_VALID_PERIOD:
-		if ((st = check_date("from", &r->from)) != EWS_OK ||
-		    (st = check_date("to", &r->to)) != EWS_OK)
+		if ((st = ews__check_date("from", &r->from)) != EWS_OK ||
+		    (st = ews__check_date("to", &r->to)) != EWS_OK)
 			return st;
 		if (day_of(&r->to) < day_of(&r->from))
 			return ews__fail_field(EWS_EINVAL, "to",
@@ -242,7 +230,7 @@ check_stored(ews_site *site, const ews_cost_rule *r)
 	if (t.commodity != r->commodity)
 		return ews__fail_field(
 		        EWS_EINVAL, "tariff",
-		        "'%s' is a %s tariff, the rule is for %s", t.name,
+		        "'%s' is a tariff for %s, the rule is for %s", t.name,
 		        ews_commodity_name(t.commodity),
 		        ews_commodity_name(r->commodity));
 	return EWS_OK;

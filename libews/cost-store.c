@@ -341,7 +341,6 @@ typedef struct recompute {
 	pendings pend;
 	accs month, year;
 	int64_t month_key, year_key;
-	ews__day_weights w;
 } recompute;
 
 /* Add one day row's split to its scope's month and year columns. */
@@ -368,9 +367,8 @@ add_day(recompute *rc, int64_t scope, int64_t day, const ews__slot *slots)
 			return st;
 		rc->year_key = y;
 	}
-	if (rc->w.day != day)
-		ews__plan_day_weights(rc->plan, rc->tz, day, &rc->w);
-	ews__day_split(&rc->w, slots, split);
+	ews__day_split(ews__plan_weights(rc->site, rc->plan, rc->tz, day),
+	               slots, split);
 	if (!(month = acc_at(&rc->month, scope, rc->month_key)) ||
 	    !(year = acc_at(&rc->year, scope, rc->year_key)))
 		return EWS_ENOMEM;
@@ -430,7 +428,6 @@ ews__cost_recompute(ews_site *site, ews_commodity c)
 	memset(&rc, 0, sizeof(rc));
 	rc.site = site;
 	rc.month_key = rc.year_key = INT64_MIN;
-	rc.w.day = INT64_MIN;
 	if ((st = ews__plan_get(site, c, &rc.plan)) != EWS_OK ||
 	    (st = ews__site_tz(site, &rc.tz)) != EWS_OK ||
 	    (st = ews__site_exec(site,

@@ -58,6 +58,12 @@ typedef struct ews__plan {
 ews_status ews__plan_get(ews_site *site, ews_commodity c,
                          const ews__plan **out);
 void ews__plan_cache_free(ews_site *site);
+/* Drop the cached plans (after a rollback: their stamps may come back
+ * with other plans). */
+void ews__plan_cache_forget(ews_site *site);
+
+/* A real local date within 1900-9999, or EWS_EINVAL naming field. */
+ews_status ews__check_date(const char *field, const ews_date *d);
 
 /* Mark a commodity's plan changed (in the editing transaction). */
 ews_status ews__cost_stamp_bump(ews_site *site, ews_commodity c);
@@ -84,6 +90,11 @@ typedef struct ews__day_weights {
 
 void ews__plan_day_weights(const ews__plan *p, const ews__tz *tz, int64_t day,
                            ews__day_weights *out);
+
+/* The same, kept by the handle (p from ews__plan_get, tz the site's):
+ * valid until the next call. */
+const ews__day_weights *ews__plan_weights(ews_site *site, const ews__plan *p,
+                                          const ews__tz *tz, int64_t day);
 
 /* Add the weighted consumption of a day's slots, by column, to out. */
 void ews__day_split(const ews__day_weights *w, const ews__slot *slots,

@@ -49,6 +49,7 @@ ews__site_tz(ews_site *site, const ews__tz **out)
 	}
 	ews__tz_close(site->tz);
 	site->tz = tz;
+	site->tz_serial++;
 	*out = tz;
 	return EWS_OK;
 }
@@ -398,14 +399,11 @@ copy_row(ews_site *site, ews__rollup *r, int64_t from, int level, int64_t key,
 	size_t i;
 	int found;
 
-	st = ews__rollup_read(site, from, level, key, slots, &found);
-	if (st != EWS_OK || !found)
-		return st;
-	if (level != EWS__LEVEL_DAY &&
-	    ((st = ews__plan_get(site, (ews_commodity)(from & 3), &plan)) !=
-	             EWS_OK ||
-	     (st = ews__rollup_read_cost(site, plan, from, level, key, cost)) !=
-	             EWS_OK))
+	if ((st = ews__plan_get(site, (ews_commodity)(from & 3), &plan)) !=
+	            EWS_OK ||
+	    (st = ews__rollup_read_costed(site, plan, from, level, key, slots,
+	                                  cost, &found)) != EWS_OK ||
+	    !found)
 		return st;
 	for (i = 0; st == EWS_OK && i < nto; i++)
 		st = ews__rollup_add_row(

@@ -52,11 +52,8 @@ struct ews__rollup {
 	/* pending days of the devices seen, by scope key */
 	pending *pend;
 	size_t npend, cappend;
-	/* cost columns (cost.h): each commodity's plan and the weights of
-	 * the last day split */
+	/* cost columns (cost.h): each commodity's plan */
 	const ews__plan *plan[4];
-	ews__day_weights weights[4];
-	int64_t weights_stamp[4];
 };
 
 int64_t
@@ -137,8 +134,9 @@ corrupt:
 }
 
 ews_status
-ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
-                 ews__slot *slots, int *found)
+ews__rollup_read_costed(ews_site *site, const ews__plan *plan, int64_t scope,
+                        int level, int64_t key, ews__slot *slots,
+                        int64_t (*cost)[EWS__COLS], int *found)
 {
 	size_t n = ews__level_slots(level);
 	sqlite3_stmt *st;
@@ -147,8 +145,10 @@ ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
 
 	*found = 0;
 	memset(slots, 0, n * sizeof(*slots));
+	if (cost)
+		memset(cost, 0, n * sizeof(*cost));
 	s = ews__site_cached(site, EWS__STMT_ROLLUP_GET,
-	                     "SELECT data FROM rollup WHERE scope = ?"
+	                     "SELECT data, cost FROM rollup WHERE scope = ?"
 	                     " AND level = ? AND key = ?",
 	                     &st);
 	if (s != EWS_OK)
@@ -166,6 +166,11 @@ ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
 		/* a row emptied by removals is no data */
 		for (k = 0; s == EWS_OK && k < n && !*found; k++)
 			*found = slots[k].pieces > 0;
+		if (s == EWS_OK && cost &&
+		    sqlite3_column_type(st, 1) != SQLITE_NULL)
+			s = ews__cost_decode(
+			        plan, sqlite3_column_blob(st, 1),
+			        (size_t)sqlite3_column_bytes(st, 1), cost, n);
 	} else if (rc != SQLITE_DONE) {
 		s = ews__site_db_fail(site, rc);
 	}
@@ -174,33 +179,11 @@ ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
 }
 
 ews_status
-ews__rollup_read_cost(ews_site *site, const ews__plan *plan, int64_t scope,
-                      int level, int64_t key, int64_t (*cost)[EWS__COLS])
+ews__rollup_read(ews_site *site, int64_t scope, int level, int64_t key,
+                 ews__slot *slots, int *found)
 {
-	size_t n = ews__level_slots(level);
-	sqlite3_stmt *st;
-	ews_status s;
-	int rc;
-
-	memset(cost, 0, n * sizeof(*cost));
-	s = ews__site_cached(site, EWS__STMT_ROLLUP_COST_GET,
-	                     "SELECT cost FROM rollup WHERE scope = ?"
-	                     " AND level = ? AND key = ?",
-	                     &st);
-	if (s != EWS_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, scope);
-	sqlite3_bind_int(st, 2, level);
-	sqlite3_bind_int64(st, 3, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		s = ews__cost_decode(plan, sqlite3_column_blob(st, 0),
-		                     (size_t)sqlite3_column_bytes(st, 0), cost,
-		                     n);
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = ews__site_db_fail(site, rc);
-	sqlite3_reset(st);
-	return s;
+	return ews__rollup_read_costed(site, NULL, scope, level, key, slots,
+	                               NULL, found);
 }
 
 /* ------------------------------------------------------------------ */
@@ -412,11 +395,7 @@ split_day(ews__rollup *r, ews_commodity c, int64_t day, const ews__slot *slots,
 	*priced = 0;
 	if ((st = plan_of(r, c, &p)) != EWS_OK || p->nrules == 0)
 		return st;
-	if (r->weights[c].day != day || r->weights_stamp[c] != p->stamp) {
-		ews__plan_day_weights(p, r->tz, day, &r->weights[c]);
-		r->weights_stamp[c] = p->stamp;
-	}
-	ews__day_split(&r->weights[c], slots, split);
+	ews__day_split(ews__plan_weights(r->site, p, r->tz, day), slots, split);
 	*priced = 1;
 	return EWS_OK;
 }

@@ -60,12 +60,13 @@ ews_status ews__rollup_decode(const uint8_t *buf, size_t len, ews__slot *slots,
 ews_status ews__rollup_read(ews_site *site, int64_t scope, int level,
                             int64_t key, ews__slot *slots, int *found);
 
-/* Read the cost columns (cost.h) of a stored row, n × 6, by the plan of
- * its commodity: all zero when it has none. */
+/* The same with its cost columns (cost.h), n × 6, by the plan of its
+ * commodity: all zero when it has none. */
 struct ews__plan;
-ews_status ews__rollup_read_cost(ews_site *site, const struct ews__plan *plan,
-                                 int64_t scope, int level, int64_t key,
-                                 int64_t (*cost)[6]);
+ews_status ews__rollup_read_costed(ews_site *site, const struct ews__plan *plan,
+                                   int64_t scope, int level, int64_t key,
+                                   ews__slot *slots, int64_t (*cost)[6],
+                                   int *found);
 
 #define EWS__NO_PENDING_DAY INT64_MIN
 

@@ -30,7 +30,7 @@ enum ews__stmt {
 	EWS__STMT_BEGIN_READ,
 	EWS__STMT_END_READ,
 	EWS__STMT_COST_STAMP,
-	EWS__STMT_ROLLUP_COST_GET,
+	EWS__STMT_SETTING_GET,
 	EWS__STMT_COUNT_
 };
 
@@ -43,6 +43,7 @@ struct ews_site {
 	sqlite3_stmt *stmts[EWS__STMT_COUNT_];
 	struct ews__tz *tz; /* the zone of tz_name, loaded on first use */
 	char tz_name[64];
+	uint64_t tz_serial;     /* bumped whenever tz is loaded */
 	int64_t others_load_id; /* the built-in "Others" load, 0 until read */
 	/* Bumped by every ews__site_end(): caches of what a transaction read
 	 * (rollup-scope.c) are valid only for the generation they were

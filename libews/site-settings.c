@@ -152,8 +152,8 @@ read_value(ews_site *site, const char *name, char **out)
 	int rc;
 
 	*out = NULL;
-	s = ews__site_prepare(site, "SELECT value FROM setting WHERE name = ?",
-	                      &st);
+	s = ews__site_cached(site, EWS__STMT_SETTING_GET,
+	                     "SELECT value FROM setting WHERE name = ?", &st);
 	if (s != EWS_OK)
 		return s;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -167,7 +167,7 @@ read_value(ews_site *site, const char *name, char **out)
 		s = rc == SQLITE_DONE ? EWS_ENOTFOUND
 		                      : ews__site_db_fail(site, rc);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return s;
 }
 

@@ -436,6 +436,9 @@ ews__site_end(ews_site *site, ews_status st)
 	}
 	/* A failed ROLLBACK means SQLite already rolled back on its own. */
 	sqlite3_exec(site->db, "ROLLBACK", NULL, NULL, NULL);
+	/* a plan read inside may carry a stamp that another edit will
+	 * reuse */
+	ews__plan_cache_forget(site);
 	return st;
 }
 

@@ -27,6 +27,8 @@ ews_status
 ews_date_parse(const char *text, const char *field, ews_date *out)
 {
 	unsigned int y, m, d;
+	ews_date date;
+	ews_status st;
 	char tail;
 
 	if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
@@ -35,15 +37,12 @@ ews_date_parse(const char *text, const char *field, ews_date *out)
 		return ews__fail_field(EWS_EINVAL, field,
 		                       "'%.*s' is not a date like 2020-03-01",
 		                       EWS_NAME_MAX, text ? text : "");
-	if (y < 1900 || m < 1 || m > 12 || d < 1 ||
-	    d > ews__days_in_month((int32_t)y, m))
-		return ews__fail_field(EWS_EINVAL, field,
-		                       "%s is not a date between 1900 and 9999",
-		                       text);
-	out->year = (int32_t)y;
-	out->month = m;
-	out->day = d;
-	return EWS_OK;
+	date.year = (int32_t)y;
+	date.month = m;
+	date.day = d;
+	if ((st = ews__check_date(field, &date)) == EWS_OK)
+		*out = date;
+	return st;
 }
 
 ews_status
@@ -96,14 +95,18 @@ day_date(int64_t day, ews_date *out)
 	ews__civil_from_days(day, &out->year, &out->month, &out->day);
 }
 
-static ews_status
-check_date(const char *field, const ews_date *d)
+ews_status
+ews__check_date(const char *field, const ews_date *d)
 {
-	if (d->year < 1900 || d->year > 9999 || d->month < 1 || d->month > 12 ||
-	    d->day < 1 || d->day > ews__days_in_month(d->year, d->month))
+	if (d->year < 1900 || d->year > 9999)
 		return ews__fail_field(EWS_EINVAL, field,
-		                       "%d-%02u-%02u is not a date between "
-		                       "1900 and 9999",
+		                       "year %d is outside 1900-9999",
+		                       (int)d->year);
+	if (d->month < 1 || d->month > 12 || d->day < 1 ||
+	    d->day > ews__days_in_month(d->year, d->month))
+		return ews__fail_field(EWS_EINVAL, field,
+		                       "%d-%02u-%02u is not a day of the "
+		                       "calendar",
 		                       (int)d->year, d->month, d->day);
 	return EWS_OK;
 }
@@ -401,6 +404,13 @@ read_price(ews_site *site, sqlite3_stmt *st, void *item)
 ews_status
 ews_site_price_list(ews_site *site, int64_t tariff_id, ews_list **out)
 {
+	ews_tariff t;
+	ews_status st;
+
+	*out = NULL;
+	if (tariff_id &&
+	    (st = ews_site_tariff_get(site, tariff_id, &t)) != EWS_OK)
+		return st;
 	return ews__site_select(site, EWS__LIST_PRICE, sizeof(ews_price),
 	                        read_price, out,
 	                        PRICE_SELECT " WHERE ?1 = 0 OR p.tariff_id = ?1"
@@ -469,7 +479,7 @@ price_insert(ews_site *site, ews_price *p)
 	if (p->price_micro < 0)
 		return ews__fail_field(EWS_EINVAL, "price",
 		                       "a price is 0 or more");
-	if (p->from.year && (st = check_date("from", &p->from)) != EWS_OK)
+	if (p->from.year && (st = ews__check_date("from", &p->from)) != EWS_OK)
 		return st;
 	if ((st = ews_site_tariff_get(site, p->tariff_id, &t)) != EWS_OK ||
 	    (st = check_price_slot(site, p, &t)) != EWS_OK)

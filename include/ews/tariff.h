@@ -88,7 +88,8 @@ EWS_API ews_status ews_tariff_init(ews_tariff *t, unsigned int version,
  */
 EWS_API ews_status ews_site_tariff_add(ews_site *site, ews_tariff *t);
 
-/** Rename or recolour tariff t->id (its commodity stays). */
+/** Rename or recolour tariff t->id (its commodity stays; an empty colour
+ * keeps the one it has). */
 EWS_API ews_status ews_site_tariff_update(ews_site *site,
 					  const ews_tariff *t);
 
@@ -136,7 +137,8 @@ EWS_API ews_status ews_site_price_add(ews_site *site, ews_price *p);
 /** Erase price `id`. EWS_OK or EWS_ENOTFOUND. */
 EWS_API ews_status ews_site_price_delete(ews_site *site, int64_t id);
 
-/** Prices of a tariff (0: of every tariff), by tariff and date. */
+/** Prices of a tariff (0: of every tariff), by tariff and date.
+ * EWS_ENOTFOUND for a tariff that does not exist. */
 EWS_API ews_status ews_site_price_list(ews_site *site, int64_t tariff_id,
 				       ews_list **out);
 EWS_API const ews_price *ews_list_price(const ews_list *list, size_t i);
