@@ -70,7 +70,16 @@ enum cli_opt_id {
 	OPT_PERIOD,
 	OPT_DATE,
 	OPT_SPLIT,
-	OPT_WITH
+	OPT_WITH,
+	OPT_COLOR,
+	OPT_TARIFF,
+	OPT_PRICE,
+	OPT_TIME,
+	OPT_DAYS,
+	OPT_EVERY_YEAR,
+	OPT_ALWAYS,
+	OPT_AT,
+	OPT_COSTS
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -148,6 +157,9 @@ extern const struct cli_noun cli_noun_samples;
 extern const struct cli_noun cli_noun_events;
 extern const struct cli_noun cli_noun_poll;
 extern const struct cli_noun cli_noun_consumption;
+extern const struct cli_noun cli_noun_tariff;
+extern const struct cli_noun cli_noun_price;
+extern const struct cli_noun cli_noun_rule;
 
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);
@@ -292,5 +304,13 @@ int cli_run_poll(struct cli *c, const struct cli_args *a);
 /* cmd-samples.c: t_ms as ISO 8601 local time with its offset
  * (ews_time_format), into buf of EWS_TIME_TEXT_MAX bytes. */
 const char *cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf);
+/* cmd-consumption.c: --commodity electricity|gas|water, or a usage error. */
+int cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
+                      ews_commodity *out);
+/* cmd-tariff.c: money (millionths of the currency) as an exact decimal
+ * (ews_money_format), never through floating point; "key": value. */
+void cli_json_field_money(struct cli_json *j, const char *key, int64_t micro);
+/* cmd-tariff.c: "YYYY-MM-DD", or NULL for no date (year 0); buf: 16. */
+const char *cli_date_text(const ews_date *d, char *buf, size_t size);
 
 #endif /* EWS_CLI_H */

@@ -20,6 +20,7 @@ struct cquery {
 	ews_scope_kind split_by;
 	ews_quantity quantity_q;
 	unsigned int order;
+	int costs; /* --costs */
 };
 
 /* ------------------------------------------------------------------ */
@@ -53,9 +54,9 @@ bad:
 	                   "a scope: site, device:ID, load:ID or group:ID");
 }
 
-static int
-parse_commodity(const struct cli *c, const struct cli_opt *o,
-                ews_commodity *out)
+int
+cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
+                  ews_commodity *out)
 {
 	static const ews_commodity all[] = { EWS_COMMODITY_ELECTRICITY,
 		                             EWS_COMMODITY_GAS,
@@ -138,7 +139,7 @@ one_opt(const struct cli *c, const struct cli_opt *o, struct cquery *cq)
 		cq->with = o;
 		return parse_scope(c, o, &cq->with_kind, &cq->with_id);
 	case OPT_COMMODITY:
-		return parse_commodity(c, o, &q->commodity);
+		return cli_opt_commodity(c, o, &q->commodity);
 	case OPT_PERIOD:
 		cq->period = o;
 		if (ews_period_from_name(o->value, &q->period) == EWS_OK)
@@ -160,6 +161,9 @@ one_opt(const struct cli *c, const struct cli_opt *o, struct cquery *cq)
 	case OPT_QUANTITY:
 		cq->quantity = o;
 		return parse_quantity(c, o, &cq->quantity_q, &cq->order);
+	case OPT_COSTS:
+		cq->costs = 1;
+		return 0;
 	}
 	return 0;
 }
@@ -252,9 +256,73 @@ scope_text(ews_scope_kind kind, int64_t id, char *buf, size_t size)
 	return buf;
 }
 
-/* The fields of a histogram in a new object, left open for more. */
+/* {"<tariff name>": cost, ..., "no tariff": null}: the columns with
+ * consumption, by the columns' order. */
 static void
-json_histogram(struct cli_json *j, const ews_histogram *h)
+json_by_tariff(struct cli_json *j, const char *key,
+               const ews_cost_histogram *ch, const int64_t *value_milli,
+               const int64_t *cost_micro)
+{
+	cli_json_key(j, key);
+	cli_json_object_begin(j);
+	for (size_t c = 0; c < ch->columns && c < EWS_COST_COLUMNS; c++) {
+		if (value_milli[c] == 0 && cost_micro[c] == 0)
+			continue;
+		if (ch->tariff_id[c] == 0) {
+			cli_json_key(j, ch->tariff_name[c]);
+			cli_json_null(j);
+		} else {
+			cli_json_field_money(j, ch->tariff_name[c],
+			                     cost_micro[c]);
+		}
+	}
+	cli_json_object_end(j);
+}
+
+/* The consumption of the "no tariff" column (the last). */
+static int64_t
+unpriced(const ews_cost_histogram *ch, const int64_t *value_milli)
+{
+	return ch->columns ? value_milli[ch->columns - 1] : 0;
+}
+
+static void
+json_bucket_cost(struct cli_json *j, const ews_cost_histogram *ch, size_t i)
+{
+	const ews_cost_bucket *b = &ch->buckets[i];
+	int64_t none = unpriced(ch, b->value_milli);
+
+	cli_json_field_money(j, "cost", b->cost_micro);
+	json_by_tariff(j, "by_tariff", ch, b->value_milli, b->cost_micro_by);
+	if (none > 0)
+		cli_json_field_milli(j, "unpriced", none);
+}
+
+static void
+json_total_cost(struct cli_json *j, const ews_cost_histogram *ch)
+{
+	int64_t none = unpriced(ch, ch->total_value_milli);
+
+	cli_json_field_str(j, "currency", ch->currency);
+	cli_json_field_money(j, "total_cost", ch->total_cost_micro);
+	json_by_tariff(j, "total_by_tariff", ch, ch->total_value_milli,
+	               ch->total_cost_micro_by);
+	if (none > 0)
+		cli_json_field_milli(j, "unpriced", none);
+	if (ch->has_previous) {
+		cli_json_field_money(j, "previous_total_cost",
+		                     ch->previous_total_cost_micro);
+	} else {
+		cli_json_key(j, "previous_total_cost");
+		cli_json_null(j);
+	}
+}
+
+/* The fields of a histogram in a new object, left open for more; with
+ * the costs of ch unless it is NULL. */
+static void
+json_histogram(struct cli_json *j, const ews_histogram *h,
+               const ews_cost_histogram *ch)
 {
 	char t[EWS_TIME_TEXT_MAX], sc[48];
 
@@ -276,6 +344,8 @@ json_histogram(struct cli_json *j, const ews_histogram *h)
 		cli_json_field_milli(j, "value", b->value_milli);
 		cli_json_field_bool(j, "recorded", b->recorded);
 		cli_json_field_bool(j, "estimated", b->estimated);
+		if (ch && i < ch->count)
+			json_bucket_cost(j, ch, i);
 		cli_json_object_end(j);
 	}
 	cli_json_array_end(j);
@@ -285,10 +355,13 @@ json_histogram(struct cli_json *j, const ews_histogram *h)
 		cli_json_milli(j, h->previous_total_milli);
 	else
 		cli_json_null(j);
+	if (ch)
+		json_total_cost(j, ch);
 }
 
+/* costs: the total cost of each item, or NULL. */
 static void
-json_split(struct cli_json *j, const ews_list *split)
+json_split(struct cli_json *j, const ews_list *split, const int64_t *costs)
 {
 	cli_json_key(j, "split");
 	cli_json_array_begin(j, 0);
@@ -305,6 +378,8 @@ json_split(struct cli_json *j, const ews_list *split)
 		else
 			cli_json_null(j);
 		cli_json_field_bool(j, "estimated", s->estimated);
+		if (costs)
+			cli_json_field_money(j, "cost", costs[i]);
 		cli_json_object_end(j);
 	}
 	cli_json_array_end(j);
@@ -348,6 +423,65 @@ print_totals(const char *label, int64_t total, int has_previous,
 		       amount(total, unit, a, sizeof(a)));
 }
 
+/* Money and its currency: "5.3 EUR". */
+static const char *
+money(int64_t micro, const char *currency, char *buf, size_t size)
+{
+	char m[EWS_MONEY_TEXT_MAX];
+
+	ews_money_format(micro, m);
+	snprintf(buf, size, "%s %s", m, currency);
+	return buf;
+}
+
+static void
+print_cost_totals(const char *label, const ews_cost_histogram *ch)
+{
+	char a[64], b[64];
+
+	if (ch->has_previous)
+		printf("%s  %s (previous period: %s)\n", label,
+		       money(ch->total_cost_micro, ch->currency, a, sizeof(a)),
+		       money(ch->previous_total_cost_micro, ch->currency, b,
+		             sizeof(b)));
+	else
+		printf("%s  %s (previous period: no data)\n", label,
+		       money(ch->total_cost_micro, ch->currency, a, sizeof(a)));
+}
+
+/* The period's consumption and cost per tariff, the columns with any. */
+static void
+print_by_tariff(const ews_cost_histogram *ch, const char *unit)
+{
+	static const char *const headers[] = { "tariff", "consumption",
+		                               "cost" };
+	struct cli_table *t = NULL;
+	char a[64];
+
+	for (size_t c = 0; c < ch->columns && c < EWS_COST_COLUMNS; c++) {
+		if (ch->total_value_milli[c] == 0 &&
+		    ch->total_cost_micro_by[c] == 0)
+			continue;
+		if (!t)
+			t = cli_table_new(3, headers);
+		cli_table_cell(t, "%s", ch->tariff_name[c]);
+		cli_table_cell(
+		        t, "%s",
+		        amount(ch->total_value_milli[c], unit, a, sizeof(a)));
+		if (ch->tariff_id[c])
+			cli_table_cell(t, "%s",
+			               money(ch->total_cost_micro_by[c],
+			                     ch->currency, a, sizeof(a)));
+		else
+			cli_table_cell(t, "-");
+	}
+	if (t) {
+		putchar('\n');
+		cli_table_print(t, stdout);
+	}
+	cli_table_free(t);
+}
+
 /* A bucket's value as a table cell: "-" when nothing was recorded, a
  * trailing " *" when estimated. */
 static void
@@ -363,12 +497,41 @@ bucket_cell(struct cli_table *t, const ews_bucket *b, const char *unit)
 		               b->estimated ? " *" : "");
 }
 
+/* Bucket i's cost as a table cell, "-" when nothing was recorded. */
 static void
-print_histogram(const ews_histogram *h)
+cost_cell(struct cli_table *t, const ews_bucket *b,
+          const ews_cost_histogram *ch, size_t i)
 {
-	static const char *const headers[] = { "start", "value" };
+	char a[64];
+
+	if (!b->recorded || i >= ch->count)
+		cli_table_cell(t, "-");
+	else
+		cli_table_cell(t, "%s",
+		               money(ch->buckets[i].cost_micro, ch->currency, a,
+		                     sizeof(a)));
+}
+
+/* Bucket i's consumption under no tariff as a cell, "" for none. */
+static void
+unpriced_cell(struct cli_table *t, const ews_cost_histogram *ch, size_t i,
+              const char *unit)
+{
+	int64_t none =
+	        i < ch->count ? unpriced(ch, ch->buckets[i].value_milli) : 0;
+	char a[64];
+
+	cli_table_cell(t, "%s", none ? amount(none, unit, a, sizeof(a)) : "");
+}
+
+/* The histogram, with the costs of ch unless it is NULL. */
+static void
+print_histogram(const ews_histogram *h, const ews_cost_histogram *ch)
+{
+	static const char *const headers[] = { "start", "value", "cost",
+		                               "no tariff" };
 	const char *unit = ews_commodity_unit(h->commodity);
-	struct cli_table *t = cli_table_new(2, headers);
+	struct cli_table *t = cli_table_new(ch ? 4 : 2, headers);
 	char s[EWS_TIME_TEXT_MAX];
 
 	print_title(h);
@@ -378,21 +541,31 @@ print_histogram(const ews_histogram *h)
 		cli_table_cell(t, "%s",
 		               cli_time_text(b->start_ms, b->utc_offset_s, s));
 		bucket_cell(t, b, unit);
+		if (ch) {
+			cost_cell(t, b, ch, i);
+			unpriced_cell(t, ch, i, unit);
+		}
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);
 	print_totals("total", h->total_milli, h->has_previous,
 	             h->previous_total_milli, unit);
+	if (ch)
+		print_cost_totals("cost", ch);
 	if (h->estimated)
 		puts("* estimated: spread over a gap in the samples");
+	if (ch)
+		print_by_tariff(ch, unit);
 }
 
+/* costs: the total cost of each item, or NULL. */
 static void
-print_split(const ews_list *split, const char *unit)
+print_split(const ews_list *split, const char *unit, const int64_t *costs,
+            const char *currency)
 {
 	static const char *const headers[] = { "id", "name", "total",
-		                               "previous" };
-	struct cli_table *t = cli_table_new(4, headers);
+		                               "previous", "cost" };
+	struct cli_table *t = cli_table_new(costs ? 5 : 4, headers);
 	char a[64];
 
 	putchar('\n');
@@ -410,6 +583,9 @@ print_split(const ews_list *split, const char *unit)
 			                      sizeof(a)));
 		else
 			cli_table_cell(t, "-");
+		if (costs)
+			cli_table_cell(t, "%s",
+			               money(costs[i], currency, a, sizeof(a)));
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);
@@ -418,12 +594,46 @@ print_split(const ews_list *split, const char *unit)
 /* ------------------------------------------------------------------ */
 /* ews consumption                                                     */
 
+/* The total cost of each item of a split, for the query's period;
+ * *out is owned (free). */
+static int
+split_costs(struct cli *c, const ews_consumption_query *q, ews_scope_kind by,
+            const ews_list *split, int64_t **out)
+{
+	size_t n = ews_list_len(split);
+	int64_t *v = calloc(n ? n : 1, sizeof(*v));
+	ews_cost_histogram ch;
+
+	*out = NULL;
+	if (!v) {
+		fputs("ews: out of memory\n", stderr);
+		return CLI_IO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ews_consumption_query qi = *q;
+		ews_status st;
+
+		qi.scope = by;
+		qi.scope_id = ews_list_scope_total(split, i)->scope_id;
+		st = ews_site_cost(c->site, &qi, &ch);
+		if (st != EWS_OK) {
+			free(v);
+			return fail_query(st, "--split");
+		}
+		v[i] = ch.total_cost_micro;
+	}
+	*out = v;
+	return CLI_OK;
+}
+
 static int
 run_consumption(struct cli *c, const struct cli_args *a)
 {
 	struct cquery cq;
 	ews_histogram h;
+	ews_cost_histogram ch;
 	ews_list *split = NULL;
+	int64_t *costs = NULL;
 	struct cli_json j;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
@@ -433,26 +643,35 @@ run_consumption(struct cli *c, const struct cli_args *a)
 	st = ews_site_consumption(c->site, &cq.q, &h);
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
+	/* The histogram's commodity: a device's own if not given. */
+	cq.q.commodity = h.commodity;
+	if (cq.costs && (st = ews_site_cost(c->site, &cq.q, &ch)) != EWS_OK)
+		return fail_query(st, "--scope");
 	if (cq.split) {
-		/* The histogram's commodity: a device's own if not given. */
-		cq.q.commodity = h.commodity;
 		st = ews_site_consumption_split(c->site, &cq.q, cq.split_by,
 		                                &split);
 		if (st != EWS_OK)
 			return fail_query(st, "--scope");
+		if (cq.costs &&
+		    (rc = split_costs(c, &cq.q, cq.split_by, split, &costs))) {
+			ews_list_free(split);
+			return rc;
+		}
 	}
 	if (a->json) {
 		cli_json_init(&j, stdout);
-		json_histogram(&j, &h);
+		json_histogram(&j, &h, cq.costs ? &ch : NULL);
 		if (split)
-			json_split(&j, split);
+			json_split(&j, split, costs);
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 	} else {
-		print_histogram(&h);
+		print_histogram(&h, cq.costs ? &ch : NULL);
 		if (split)
-			print_split(split, ews_commodity_unit(h.commodity));
+			print_split(split, ews_commodity_unit(h.commodity),
+			            costs, cq.costs ? ch.currency : "");
 	}
+	free(costs);
 	ews_list_free(split);
 	return CLI_OK;
 }
@@ -468,15 +687,49 @@ rec_milli(struct cli_rec *r, const char *key, int64_t milli, const char *unit)
 	cli_rec_add(r, key, "%s %s", cli_milli_text(milli, v, sizeof(v)), unit);
 }
 
+/* The site's cost of each commodity in the period (CON-4 by cost). */
+struct overall_costs {
+	char currency[4];
+	int64_t micro[3]; /* electricity, gas, water */
+	int64_t total;
+};
+
+static const ews_commodity overall_commodities[3] = { EWS_COMMODITY_ELECTRICITY,
+	                                              EWS_COMMODITY_GAS,
+	                                              EWS_COMMODITY_WATER };
+
+static int
+overall_costs(struct cli *c, const ews_consumption_query *q,
+              struct overall_costs *out)
+{
+	ews_cost_histogram ch;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < 3; i++) {
+		ews_consumption_query qi = *q;
+		ews_status st;
+
+		qi.commodity = overall_commodities[i];
+		st = ews_site_cost(c->site, &qi, &ch);
+		if (st != EWS_OK)
+			return fail_query(st, "--scope");
+		out->micro[i] = ch.total_cost_micro;
+		out->total += ch.total_cost_micro;
+		memcpy(out->currency, ch.currency, sizeof(out->currency));
+	}
+	return CLI_OK;
+}
+
 static int
 run_overall(struct cli *c, const struct cli_args *a)
 {
 	struct cquery cq;
 	ews_overall ov;
 	ews_histogram h;
+	struct overall_costs oc;
 	struct cli_json j;
 	struct cli_rec r = { 0 };
-	char t[EWS_TIME_TEXT_MAX];
+	char t[EWS_TIME_TEXT_MAX], key[32], m[64];
 	const char *start = NULL;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 0);
@@ -493,6 +746,8 @@ run_overall(struct cli *c, const struct cli_args *a)
 	st = ews_site_consumption(c->site, &cq.q, &h);
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
+	if (cq.costs && (rc = overall_costs(c, &cq.q, &oc)))
+		return rc;
 	if (h.count > 0)
 		start = cli_time_text(h.buckets[0].start_ms,
 		                      h.buckets[0].utc_offset_s, t);
@@ -508,6 +763,16 @@ run_overall(struct cli *c, const struct cli_args *a)
 		                     ov.gas_milli_kwh_equiv);
 		cli_json_field_milli(&j, "water_dm3", ov.water_milli_dm3);
 		cli_json_field_bool(&j, "estimated", ov.estimated);
+		if (cq.costs) {
+			cli_json_field_str(&j, "currency", oc.currency);
+			for (size_t i = 0; i < 3; i++) {
+				snprintf(key, sizeof(key), "%s_cost",
+				         ews_commodity_name(
+				                 overall_commodities[i]));
+				cli_json_field_money(&j, key, oc.micro[i]);
+			}
+			cli_json_field_money(&j, "total_cost", oc.total);
+		}
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 		return CLI_OK;
@@ -519,6 +784,15 @@ run_overall(struct cli *c, const struct cli_args *a)
 	rec_milli(&r, "gas_kwh_equiv", ov.gas_milli_kwh_equiv, "kWh");
 	rec_milli(&r, "water", ov.water_milli_dm3, "dm3");
 	cli_rec_str(&r, "estimated", cli_yes_no(ov.estimated));
+	for (size_t i = 0; cq.costs && i < 3; i++)
+		cli_rec_str(&r,
+		            i == 0   ? "electricity_cost"
+		            : i == 1 ? "gas_cost"
+		                     : "water_cost",
+		            money(oc.micro[i], oc.currency, m, sizeof(m)));
+	if (cq.costs)
+		cli_rec_str(&r, "total_cost",
+		            money(oc.total, oc.currency, m, sizeof(m)));
 	cli_rec_print(&r, stdout);
 	return CLI_OK;
 }
@@ -526,16 +800,77 @@ run_overall(struct cli *c, const struct cli_args *a)
 /* ------------------------------------------------------------------ */
 /* ews consumption compare                                             */
 
+/* The two histograms side by side; with costs (ca, cb not NULL), the
+ * costs too, and for a pair of different commodities the costs only. */
+static void
+print_compare(const ews_histogram *ha, const ews_histogram *hb,
+              const ews_cost_histogram *ca, const ews_cost_histogram *cb)
+{
+	static const char *const plain[] = { "start", "a", "b" };
+	static const char *const both[] = { "start", "a", "a cost", "b",
+		                            "b cost" };
+	static const char *const by_cost[] = { "start", "a cost", "b cost" };
+	const char *ua = ews_commodity_unit(ha->commodity);
+	const char *ub = ews_commodity_unit(hb->commodity);
+	int values = ha->commodity == hb->commodity;
+	struct cli_table *t;
+	char sa[48], sb[48], s[EWS_TIME_TEXT_MAX], label[64];
+
+	printf("a: ");
+	print_title(ha);
+	printf("b: ");
+	print_title(hb);
+	if (!ca)
+		t = cli_table_new(3, plain);
+	else if (values)
+		t = cli_table_new(5, both);
+	else
+		t = cli_table_new(3, by_cost);
+	for (size_t i = 0; i < ha->count && i < EWS_HISTOGRAM_MAX; i++) {
+		const ews_bucket *b = i < hb->count ? &hb->buckets[i] : NULL;
+
+		cli_table_cell(t, "%s",
+		               cli_time_text(ha->buckets[i].start_ms,
+		                             ha->buckets[i].utc_offset_s, s));
+		if (values)
+			bucket_cell(t, &ha->buckets[i], ua);
+		if (ca)
+			cost_cell(t, &ha->buckets[i], ca, i);
+		if (values && b)
+			bucket_cell(t, b, ub);
+		else if (values)
+			cli_table_cell(t, "-");
+		if (cb && b)
+			cost_cell(t, b, cb, i);
+		else if (cb)
+			cli_table_cell(t, "-");
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+	scope_text(ha->scope, ha->scope_id, sa, sizeof(sa));
+	scope_text(hb->scope, hb->scope_id, sb, sizeof(sb));
+	print_totals(sa, ha->total_milli, ha->has_previous,
+	             ha->previous_total_milli, ua);
+	print_totals(sb, hb->total_milli, hb->has_previous,
+	             hb->previous_total_milli, ub);
+	if (ca) {
+		snprintf(label, sizeof(label), "%s cost", sa);
+		print_cost_totals(label, ca);
+		snprintf(label, sizeof(label), "%s cost", sb);
+		print_cost_totals(label, cb);
+	}
+	if (ha->estimated || hb->estimated)
+		puts("* estimated: spread over a gap in the samples");
+}
+
 static int
 run_compare(struct cli *c, const struct cli_args *a)
 {
-	static const char *const headers[] = { "start", "a", "b" };
 	struct cquery cq;
 	ews_histogram ha, hb;
+	ews_cost_histogram ca, cb;
+	ews_consumption_query qb;
 	struct cli_json j;
-	struct cli_table *t;
-	char sa[48], sb[48], s[EWS_TIME_TEXT_MAX];
-	const char *unit;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
 
@@ -547,60 +882,40 @@ run_compare(struct cli *c, const struct cli_args *a)
 		return cli_opt_bad(c, cq.scope, "a device (device:ID)");
 	if (cq.with_kind != EWS_SCOPE_DEVICE)
 		return cli_opt_bad(c, cq.with, "a device (device:ID)");
+	qb = cq.q;
+	qb.scope_id = cq.with_id;
 	st = ews_site_consumption(c->site, &cq.q, &ha);
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
-	cq.q.scope_id = cq.with_id;
-	st = ews_site_consumption(c->site, &cq.q, &hb);
+	st = ews_site_consumption(c->site, &qb, &hb);
 	if (st != EWS_OK)
 		return fail_query(st, "--with");
-	if (ha.commodity != hb.commodity)
+	if (ha.commodity != hb.commodity && !cq.costs)
 		return cli_refuse(
 		        "--with: %s measures %s and %s %s: a non-homogeneous "
-		        "pair compares by cost, which comes with tariffs",
+		        "pair compares by cost, with the tariffs: add --costs",
 		        cq.scope->value,
 		        cli_or_dash(ews_commodity_name(ha.commodity)),
 		        cq.with->value,
 		        cli_or_dash(ews_commodity_name(hb.commodity)));
+	if (cq.costs && (st = ews_site_cost(c->site, &cq.q, &ca)) != EWS_OK)
+		return fail_query(st, "--scope");
+	if (cq.costs && (st = ews_site_cost(c->site, &qb, &cb)) != EWS_OK)
+		return fail_query(st, "--with");
 	if (a->json) {
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
 		cli_json_key(&j, "a");
-		json_histogram(&j, &ha);
+		json_histogram(&j, &ha, cq.costs ? &ca : NULL);
 		cli_json_object_end(&j);
 		cli_json_key(&j, "b");
-		json_histogram(&j, &hb);
+		json_histogram(&j, &hb, cq.costs ? &cb : NULL);
 		cli_json_object_end(&j);
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 		return CLI_OK;
 	}
-	unit = ews_commodity_unit(ha.commodity);
-	printf("a: ");
-	print_title(&ha);
-	printf("b: ");
-	print_title(&hb);
-	t = cli_table_new(3, headers);
-	for (size_t i = 0; i < ha.count && i < EWS_HISTOGRAM_MAX; i++) {
-		cli_table_cell(t, "%s",
-		               cli_time_text(ha.buckets[i].start_ms,
-		                             ha.buckets[i].utc_offset_s, s));
-		bucket_cell(t, &ha.buckets[i], unit);
-		if (i < hb.count)
-			bucket_cell(t, &hb.buckets[i], unit);
-		else
-			cli_table_cell(t, "-");
-	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
-	print_totals(scope_text(ha.scope, ha.scope_id, sa, sizeof(sa)),
-	             ha.total_milli, ha.has_previous, ha.previous_total_milli,
-	             unit);
-	print_totals(scope_text(hb.scope, hb.scope_id, sb, sizeof(sb)),
-	             hb.total_milli, hb.has_previous, hb.previous_total_milli,
-	             unit);
-	if (ha.estimated || hb.estimated)
-		puts("* estimated: spread over a gap in the samples");
+	print_compare(&ha, &hb, cq.costs ? &ca : NULL, cq.costs ? &cb : NULL);
 	return CLI_OK;
 }
 
@@ -724,23 +1039,26 @@ run_measures(struct cli *c, const struct cli_args *a)
 /* The noun                                                            */
 
 static const struct cli_opt_spec consumption_opts[] = {
-	{ "scope", 1, OPT_SCOPE },   { "commodity", 1, OPT_COMMODITY },
-	{ "period", 1, OPT_PERIOD }, { "date", 1, OPT_DATE },
-	{ "split", 1, OPT_SPLIT },   { NULL, 0, 0 },
+	{ "scope", 1, OPT_SCOPE },
+	{ "commodity", 1, OPT_COMMODITY },
+	{ "period", 1, OPT_PERIOD },
+	{ "date", 1, OPT_DATE },
+	{ "split", 1, OPT_SPLIT },
+	{ "costs", 0, OPT_COSTS },
+	{ NULL, 0, 0 },
 };
 
 static const struct cli_opt_spec overall_opts[] = {
 	{ "period", 1, OPT_PERIOD },
 	{ "date", 1, OPT_DATE },
+	{ "costs", 0, OPT_COSTS },
 	{ NULL, 0, 0 },
 };
 
 static const struct cli_opt_spec compare_opts[] = {
-	{ "scope", 1, OPT_SCOPE },
-	{ "with", 1, OPT_WITH },
-	{ "period", 1, OPT_PERIOD },
-	{ "date", 1, OPT_DATE },
-	{ NULL, 0, 0 },
+	{ "scope", 1, OPT_SCOPE },   { "with", 1, OPT_WITH },
+	{ "period", 1, OPT_PERIOD }, { "date", 1, OPT_DATE },
+	{ "costs", 0, OPT_COSTS },   { NULL, 0, 0 },
 };
 
 static const struct cli_opt_spec measures_opts[] = {
@@ -757,6 +1075,11 @@ static const struct cli_opt_spec measures_opts[] = {
 	"                      (per year, from a year ending in 0)\n"          \
 	"  --date YYYY-MM-DD   a local date inside the period\n"
 
+#define COSTS_HELP                                                             \
+	"  --costs             also the costs, by the tariffs and cost "       \
+	"rules\n"                                                              \
+	"                      (`ews tariff|price|rule --help`)\n"
+
 static const struct cli_verb consumption_verbs[] = {
 	{ NULL, run_consumption, consumption_opts, 0, 0,
 	  CLI_NEEDS_SITE | CLI_TAKES_JSON,
@@ -771,33 +1094,49 @@ static const struct cli_verb consumption_verbs[] = {
 	  "  \"value\", \"recorded\", \"estimated\"}...], \"total\",\n"
 	  "  \"previous_total\" (null without data), \"split\" (with "
 	  "--split)}\n"
+	  "With --costs, each bucket also has \"cost\", \"by_tariff\"\n"
+	  "({\"<tariff>\": cost, ..., \"no tariff\": null}: the tariffs with\n"
+	  "consumption in it) and \"unpriced\" (its consumption under no\n"
+	  "tariff, when any); the histogram \"currency\", \"total_cost\",\n"
+	  "\"total_by_tariff\", \"unpriced\" (when any) and\n"
+	  "\"previous_total_cost\" (null without data); each item of\n"
+	  "\"split\" its \"cost\". Money is an exact decimal in the currency\n"
+	  "of the setting `currency`. Consumption under no true cost rule, or\n"
+	  "under a tariff with no price on its date, is \"no tariff\": it is\n"
+	  "not priced at 0.\n"
 	  "See also `ews consumption overall|compare|measures --help`.\n"
 	  "\n"
 	  "Options:\n"
 	  "  --scope S           site, device:ID, load:ID or group:ID\n"
 	  "  --commodity C       electricity, gas or water (default: a\n"
 	  "                      device's own, else electricity)\n" PERIOD_HELP
-	  "  --split load|group  also the totals per load or measure group\n" },
+	  "  --split load|group  also the totals per load or measure "
+	  "group\n" COSTS_HELP },
 	{ "overall", run_overall, overall_opts, 0, 0,
-	  CLI_NEEDS_SITE | CLI_TAKES_JSON, "--period P --date D [--json]",
+	  CLI_NEEDS_SITE | CLI_TAKES_JSON,
+	  "--period P --date D [--costs] [--json]",
 	  "The site's totals of every commodity in a period: electricity\n"
 	  "(Wh), gas (dm3, and kWh-equivalent through the setting\n"
 	  "gas_factor_kwh_per_m3) and water (dm3). With --json:\n"
 	  "  {\"period\", \"start\", \"electricity_wh\", \"gas_dm3\",\n"
 	  "  \"gas_kwh_equiv\", \"water_dm3\", \"estimated\"}\n"
+	  "and with --costs \"currency\", \"electricity_cost\", "
+	  "\"gas_cost\",\n"
+	  "\"water_cost\" and \"total_cost\" (priced consumption only).\n"
 	  "\n"
-	  "Options:\n" PERIOD_HELP },
+	  "Options:\n" PERIOD_HELP COSTS_HELP },
 	{ "compare", run_compare, compare_opts, 0, 0,
 	  CLI_NEEDS_SITE | CLI_TAKES_JSON,
-	  "--scope device:A --with device:B --period P --date D [--json]",
+	  "--scope device:A --with device:B --period P --date D [--costs] "
+	  "[--json]",
 	  "The histograms of two devices of one commodity side by side.\n"
-	  "Devices of different commodities are refused: such a pair\n"
-	  "compares by cost, which comes with tariffs. With --json\n"
-	  "{\"a\": histogram, \"b\": histogram}, each as `ews consumption`.\n"
+	  "Devices of different commodities compare by cost only: they need\n"
+	  "--costs. With --json {\"a\": histogram, \"b\": histogram}, each\n"
+	  "as `ews consumption` (with --costs, its costs).\n"
 	  "\n"
 	  "Options:\n"
 	  "  --scope device:A    the first device\n"
-	  "  --with device:B     the second device\n" PERIOD_HELP },
+	  "  --with device:B     the second device\n" PERIOD_HELP COSTS_HELP },
 	{ "measures", run_measures, measures_opts, 0, 0,
 	  CLI_NEEDS_SITE | CLI_TAKES_JSON,
 	  "--scope device:ID --quantity Q --period P --date D [--json]",
