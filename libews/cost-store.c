@@ -13,44 +13,10 @@
  * "no tariff".
  */
 
-enum { ENTRIES_MAX = EWS__SLOTS * 8 };
-
 typedef struct entry {
 	uint64_t slot;
 	int64_t id, value;
 } entry;
-
-/* Read entries; 0 on a malformed list. */
-static size_t
-entries_get(const uint8_t *buf, size_t len, int delta, entry *e, size_t max,
-            int *ok)
-{
-	size_t pos = 0, n = 0, used;
-	uint64_t v[3];
-	int j;
-
-	*ok = 1;
-	while (pos < len) {
-		for (j = 0; j < 3; j++) {
-			if (!(used = ews__varint_get(buf + pos, len - pos,
-			                             &v[j]))) {
-				*ok = 0;
-				return 0;
-			}
-			pos += used;
-		}
-		if (n == max || v[1] > (uint64_t)INT64_MAX ||
-		    (!delta && v[2] > (uint64_t)INT64_MAX)) {
-			*ok = 0;
-			return 0;
-		}
-		e[n].slot = v[0];
-		e[n].id = (int64_t)v[1];
-		e[n].value = delta ? ews__unzigzag(v[2]) : (int64_t)v[2];
-		n++;
-	}
-	return n;
-}
 
 static size_t
 entry_put(uint8_t *buf, uint64_t slot, int64_t id, int64_t value, int delta)
@@ -83,23 +49,54 @@ ews__cost_encode(const ews__plan *p, const int64_t (*cols)[EWS__COLS], size_t n,
 	return len;
 }
 
+/* Reads entries one by one; 0 at the end, -1 on a malformed list. */
+typedef struct cursor {
+	const uint8_t *buf;
+	size_t len, pos;
+	int delta;
+} cursor;
+
+static int
+next_entry(cursor *c, entry *e)
+{
+	uint64_t v[3];
+	size_t used;
+	int j;
+
+	if (c->pos >= c->len)
+		return 0;
+	for (j = 0; j < 3; j++) {
+		if (!(used = ews__varint_get(c->buf + c->pos, c->len - c->pos,
+		                             &v[j])))
+			return -1;
+		c->pos += used;
+	}
+	if (v[1] > (uint64_t)INT64_MAX ||
+	    (!c->delta && v[2] > (uint64_t)INT64_MAX))
+		return -1;
+	e->slot = v[0];
+	e->id = (int64_t)v[1];
+	e->value = c->delta ? ews__unzigzag(v[2]) : (int64_t)v[2];
+	return 1;
+}
+
 ews_status
 ews__cost_decode(const ews__plan *p, const uint8_t *buf, size_t len,
                  int64_t (*cols)[EWS__COLS], size_t n)
 {
-	entry e[ENTRIES_MAX];
-	size_t i, ne;
-	int ok, c;
+	cursor cur = { buf, len, 0, 0 };
+	entry e;
+	int r, c;
 
 	memset(cols, 0, n * sizeof(*cols));
-	ne = entries_get(buf, len, 0, e, ENTRIES_MAX, &ok);
-	for (i = 0; ok && i < ne; i++) {
-		if (e[i].slot >= n || (c = ews__plan_col(p, e[i].id)) < 0)
-			ok = 0;
-		else
-			cols[e[i].slot][c] += e[i].value;
+	while ((r = next_entry(&cur, &e)) > 0) {
+		if (e.slot >= n || (c = ews__plan_col(p, e.id)) < 0) {
+			r = -1;
+			break;
+		}
+		cols[e.slot][c] += e.value;
 	}
-	if (!ok)
+	if (r < 0)
 		return ews__fail_field(
 		        EWS_EIO, "rollup",
 		        "a cost row is corrupt or names a tariff "
@@ -108,72 +105,87 @@ ews__cost_decode(const ews__plan *p, const uint8_t *buf, size_t len,
 	return EWS_OK;
 }
 
+/* Order of (slot, id) keys. */
 static int
-entry_cmp(const void *a, const void *b)
+entry_cmp(const entry *x, const entry *y)
 {
-	const entry *x = a, *y = b;
-
 	if (x->slot != y->slot)
 		return x->slot < y->slot ? -1 : 1;
 	return (x->id > y->id) - (x->id < y->id);
 }
 
 /*
+ * Merge a stored list and a change, both by (slot, id), into out (room
+ * for both lists and a byte per entry); its length, or -1 when a list is
+ * malformed or out of order, -2 when a column would go negative.
+ */
+static long
+merge(cursor *stored, cursor *change, uint8_t *out)
+{
+	entry a, b, last = { 0, -1, 0 };
+	int ra = next_entry(stored, &a), rb = next_entry(change, &b);
+	long len = 0;
+
+	while (ra > 0 || rb > 0) {
+		int cmp = ra <= 0 ? 1 : rb <= 0 ? -1 : entry_cmp(&a, &b);
+		entry e = cmp <= 0 ? a : b;
+
+		if (cmp == 0)
+			e.value = a.value + b.value;
+		if (last.id >= 0 && entry_cmp(&last, &e) >= 0)
+			return -1;
+		if (e.value < 0)
+			return -2;
+		if (e.value > 0)
+			len += (long)entry_put(out + len, e.slot, e.id, e.value,
+			                       0);
+		last = e;
+		if (cmp <= 0)
+			ra = next_entry(stored, &a);
+		if (cmp >= 0)
+			rb = next_entry(change, &b);
+	}
+	return ra < 0 || rb < 0 ? -1 : len;
+}
+
+/*
  * SQL function ews_cost_add(cost, change): the stored columns (NULL for
- * none) with a change added; NULL when nothing is left. A negative result
- * is an error, which rolls the transaction back.
+ * none) with a change added, in one pass over both; NULL when nothing is
+ * left. A negative result is an error, which rolls the transaction back.
  */
 static void
 cost_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	entry e[ENTRIES_MAX], d[ENTRIES_MAX];
-	uint8_t buf[ENTRIES_MAX * 30];
-	size_t ne, nd, i, j, len = 0;
-	int ok1, ok2;
+	cursor stored = { sqlite3_value_blob(argv[0]),
+		          (size_t)sqlite3_value_bytes(argv[0]), 0, 0 };
+	cursor change = { sqlite3_value_blob(argv[1]),
+		          (size_t)sqlite3_value_bytes(argv[1]), 0, 1 };
+	uint8_t *out;
+	long len;
 
 	(void)argc;
 	if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
 		sqlite3_result_value(ctx, argv[0]);
 		return;
 	}
-	ne = entries_get(sqlite3_value_blob(argv[0]),
-	                 (size_t)sqlite3_value_bytes(argv[0]), 0, e,
-	                 ENTRIES_MAX, &ok1);
-	nd = entries_get(sqlite3_value_blob(argv[1]),
-	                 (size_t)sqlite3_value_bytes(argv[1]), 1, d,
-	                 ENTRIES_MAX, &ok2);
-	for (i = 0; ok1 && ok2 && i < nd; i++) {
-		for (j = 0; j < ne; j++)
-			if (e[j].slot == d[i].slot && e[j].id == d[i].id)
-				break;
-		if (j == ne && ne == ENTRIES_MAX)
-			ok1 = 0;
-		else if (j == ne)
-			e[ne++] = d[i];
-		else
-			e[j].value += d[i].value;
-	}
-	if (!ok1 || !ok2) {
-		sqlite3_result_error(ctx, "rollup: a cost row is corrupt", -1);
+	if (!(out = sqlite3_malloc64(2 * (stored.len + change.len) + 16))) {
+		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	qsort(e, ne, sizeof(*e), entry_cmp);
-	for (i = 0; i < ne; i++) {
-		if (e[i].value < 0) {
-			sqlite3_result_error(ctx,
-			                     "rollup: a change would make a "
-			                     "cost row negative",
-			                     -1);
-			return;
-		}
-		if (e[i].value > 0)
-			len += entry_put(buf + len, e[i].slot, e[i].id,
-			                 e[i].value, 0);
-	}
-	if (len == 0)
+	len = merge(&stored, &change, out);
+	if (len < 0)
+		sqlite3_result_error(ctx,
+		                     len == -1 ? "rollup: a cost row is corrupt"
+		                               : "rollup: a change would make "
+		                                 "a cost row negative",
+		                     -1);
+	else if (len == 0)
 		sqlite3_result_null(ctx);
-	else
-		sqlite3_result_blob(ctx, buf, (int)len, SQLITE_TRANSIENT);
+	else {
+		sqlite3_result_blob(ctx, out, (int)len, sqlite3_free);
+		return;
+	}
+	sqlite3_free(out);
 }
 
 int
