@@ -194,7 +194,9 @@ int cli_opt_bad(const struct cli *c, const struct cli_opt *o, const char *what);
 /* Copy a string option into a fixed field; too long is a refusal (2). */
 int cli_copy(char *dst, size_t size, const char *src, const char *field);
 
-/* json-out.c: a tiny pretty-printing JSON writer. */
+/* json-out.c: a tiny pretty-printing JSON writer. Its fields are its own:
+ * write through the cli_json_* functions, never to f directly, so that
+ * separators and indentation stay right. */
 enum { CLI_JSON_DEPTH = 16 };
 
 struct cli_json {
@@ -213,6 +215,8 @@ void cli_json_array_end(struct cli_json *j);
 void cli_json_key(struct cli_json *j, const char *key);
 void cli_json_str(struct cli_json *j, const char *s); /* NULL: null */
 void cli_json_int(struct cli_json *j, int64_t v);
+/* A number given as text that is valid JSON already ("12.5", "-3"). */
+void cli_json_number_text(struct cli_json *j, const char *text);
 void cli_json_double(struct cli_json *j, double v);
 void cli_json_bool(struct cli_json *j, int v);
 void cli_json_null(struct cli_json *j);
@@ -231,6 +235,10 @@ void cli_json_reading(struct cli_json *j, const void *obj);
 const char *cli_milli_text(int64_t milli, char *buf, size_t size);
 void cli_json_milli(struct cli_json *j, int64_t milli);
 void cli_json_field_milli(struct cli_json *j, const char *key, int64_t milli);
+/* Money (millionths of the currency) as an exact decimal
+ * (ews_money_format), never through floating point. */
+void cli_json_money(struct cli_json *j, int64_t micro);
+void cli_json_field_money(struct cli_json *j, const char *key, int64_t micro);
 void cli_json_escape(FILE *f, const char *s);
 
 /* table.c: aligned plain-text tables. */
@@ -304,12 +312,38 @@ int cli_run_poll(struct cli *c, const struct cli_args *a);
 /* cmd-samples.c: t_ms as ISO 8601 local time with its offset
  * (ews_time_format), into buf of EWS_TIME_TEXT_MAX bytes. */
 const char *cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf);
-/* cmd-consumption.c: --commodity electricity|gas|water, or a usage error. */
+/* cmd-consumption.c: every commodity, in the order they are printed. */
+enum { CLI_COMMODITIES = 3 };
+extern const ews_commodity cli_commodities[CLI_COMMODITIES];
+/* --commodity electricity|gas|water, or a usage error. */
 int cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
                       ews_commodity *out);
-/* cmd-tariff.c: money (millionths of the currency) as an exact decimal
- * (ews_money_format), never through floating point; "key": value. */
-void cli_json_field_money(struct cli_json *j, const char *key, int64_t micro);
+/* The value of the last --commodity of a; 0 when none is given. */
+int cli_args_commodity(const struct cli *c, const struct cli_args *a,
+                       ews_commodity *out);
+/* consumption-out.c: the output of consumption histograms. */
+/* The fields of a histogram in a new object, left open for more; with
+ * the costs of ch unless it is NULL. */
+void cli_json_histogram(struct cli_json *j, const ews_histogram *h,
+                        const ews_cost_histogram *ch);
+/* "split": the totals of a split; costs: the total cost of each item, or
+ * NULL. */
+void cli_json_split(struct cli_json *j, const ews_list *split,
+                    const int64_t *costs);
+/* The histogram as a table and its totals; with the costs of ch unless it
+ * is NULL. */
+void cli_print_histogram(const ews_histogram *h, const ews_cost_histogram *ch);
+/* The totals of a split as a table; costs as for cli_json_split(). */
+void cli_print_split(const ews_list *split, const char *unit,
+                     const int64_t *costs, const char *currency);
+/* Two histograms side by side; with costs (ca, cb not NULL), the costs
+ * too, and for a pair of different commodities the costs only. */
+void cli_print_compare(const ews_histogram *ha, const ews_histogram *hb,
+                       const ews_cost_histogram *ca,
+                       const ews_cost_histogram *cb);
+/* cmd-tariff.c: money and its currency, "5.3 EUR" (ews_money_format). */
+const char *cli_money_text(int64_t micro, const char *currency, char *buf,
+                           size_t size);
 /* cmd-tariff.c: "YYYY-MM-DD", or NULL for no date (year 0); buf: 16. */
 const char *cli_date_text(const ews_date *d, char *buf, size_t size);
 

@@ -1,6 +1,8 @@
 /*
  * ews consumption [overall|compare|measures] (CON-2..7, CON-9): the
- * histograms of <ews/consumption.h>.
+ * histograms of <ews/consumption.h>: the options, the queries and the
+ * verbs. The output of histograms, costs and splits is in
+ * consumption-out.c.
  *
  * Amounts are the library's integer thousandths of the unit, printed as
  * exact decimals (cli_milli_text), never through floating point. Bucket
@@ -54,23 +56,37 @@ bad:
 	                   "a scope: site, device:ID, load:ID or group:ID");
 }
 
+const ews_commodity cli_commodities[CLI_COMMODITIES] = {
+	EWS_COMMODITY_ELECTRICITY, EWS_COMMODITY_GAS, EWS_COMMODITY_WATER
+};
+
 int
 cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
                   ews_commodity *out)
 {
-	static const ews_commodity all[] = { EWS_COMMODITY_ELECTRICITY,
-		                             EWS_COMMODITY_GAS,
-		                             EWS_COMMODITY_WATER };
-
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		const char *name = ews_commodity_name(all[i]);
+	for (size_t i = 0; i < CLI_COMMODITIES; i++) {
+		const char *name = ews_commodity_name(cli_commodities[i]);
 
 		if (name && strcmp(name, o->value) == 0) {
-			*out = all[i];
+			*out = cli_commodities[i];
 			return 0;
 		}
 	}
 	return cli_opt_bad(c, o, "a commodity: electricity, gas or water");
+}
+
+int
+cli_args_commodity(const struct cli *c, const struct cli_args *a,
+                   ews_commodity *out)
+{
+	*out = 0;
+	for (size_t i = 0; i < a->n_opt; i++) {
+		if (a->opt[i].id != OPT_COMMODITY)
+			continue;
+		if (cli_opt_commodity(c, &a->opt[i], out))
+			return CLI_USAGE;
+	}
+	return CLI_OK;
 }
 
 /* Exactly YYYY-MM-DD, a day of the calendar. */
@@ -242,356 +258,6 @@ fail_query(ews_status st, const char *scope_opt)
 }
 
 /* ------------------------------------------------------------------ */
-/* Output                                                              */
-
-/* "site" or "kind:ID". */
-static const char *
-scope_text(ews_scope_kind kind, int64_t id, char *buf, size_t size)
-{
-	const char *name = ews_scope_kind_name(kind);
-
-	if (kind == EWS_SCOPE_SITE)
-		return "site";
-	snprintf(buf, size, "%s:%lld", name ? name : "?", (long long)id);
-	return buf;
-}
-
-/* {"<tariff name>": cost, ..., "no tariff": null}: the columns with
- * consumption, by the columns' order. */
-static void
-json_by_tariff(struct cli_json *j, const char *key,
-               const ews_cost_histogram *ch, const int64_t *value_milli,
-               const int64_t *cost_micro)
-{
-	cli_json_key(j, key);
-	cli_json_object_begin(j);
-	for (size_t c = 0; c < ch->columns && c < EWS_COST_COLUMNS; c++) {
-		if (value_milli[c] == 0 && cost_micro[c] == 0)
-			continue;
-		if (ch->tariff_id[c] == 0) {
-			cli_json_key(j, ch->tariff_name[c]);
-			cli_json_null(j);
-		} else {
-			cli_json_field_money(j, ch->tariff_name[c],
-			                     cost_micro[c]);
-		}
-	}
-	cli_json_object_end(j);
-}
-
-/* The consumption of the "no tariff" column (the last). */
-static int64_t
-unpriced(const ews_cost_histogram *ch, const int64_t *value_milli)
-{
-	return ch->columns ? value_milli[ch->columns - 1] : 0;
-}
-
-static void
-json_bucket_cost(struct cli_json *j, const ews_cost_histogram *ch, size_t i)
-{
-	const ews_cost_bucket *b = &ch->buckets[i];
-	int64_t none = unpriced(ch, b->value_milli);
-
-	cli_json_field_money(j, "cost", b->cost_micro);
-	json_by_tariff(j, "by_tariff", ch, b->value_milli, b->cost_micro_by);
-	if (none > 0)
-		cli_json_field_milli(j, "unpriced", none);
-}
-
-static void
-json_total_cost(struct cli_json *j, const ews_cost_histogram *ch)
-{
-	int64_t none = unpriced(ch, ch->total_value_milli);
-
-	cli_json_field_str(j, "currency", ch->currency);
-	cli_json_field_money(j, "total_cost", ch->total_cost_micro);
-	json_by_tariff(j, "total_by_tariff", ch, ch->total_value_milli,
-	               ch->total_cost_micro_by);
-	if (none > 0)
-		cli_json_field_milli(j, "unpriced", none);
-	if (ch->has_previous) {
-		cli_json_field_money(j, "previous_total_cost",
-		                     ch->previous_total_cost_micro);
-	} else {
-		cli_json_key(j, "previous_total_cost");
-		cli_json_null(j);
-	}
-}
-
-/* The fields of a histogram in a new object, left open for more; with
- * the costs of ch unless it is NULL. */
-static void
-json_histogram(struct cli_json *j, const ews_histogram *h,
-               const ews_cost_histogram *ch)
-{
-	char t[EWS_TIME_TEXT_MAX], sc[48];
-
-	cli_json_object_begin(j);
-	cli_json_field_str(j, "scope",
-	                   scope_text(h->scope, h->scope_id, sc, sizeof(sc)));
-	cli_json_field_str(j, "commodity", ews_commodity_name(h->commodity));
-	cli_json_field_str(j, "period", ews_period_name(h->period));
-	cli_json_field_str(j, "unit", ews_commodity_unit(h->commodity));
-	cli_json_key(j, "buckets");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; i < h->count && i < EWS_HISTOGRAM_MAX; i++) {
-		const ews_bucket *b = &h->buckets[i];
-
-		cli_json_object_begin(j);
-		cli_json_field_str(
-		        j, "start",
-		        cli_time_text(b->start_ms, b->utc_offset_s, t));
-		cli_json_field_milli(j, "value", b->value_milli);
-		cli_json_field_bool(j, "recorded", b->recorded);
-		cli_json_field_bool(j, "estimated", b->estimated);
-		if (ch && i < ch->count)
-			json_bucket_cost(j, ch, i);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-	cli_json_field_milli(j, "total", h->total_milli);
-	cli_json_key(j, "previous_total");
-	if (h->has_previous)
-		cli_json_milli(j, h->previous_total_milli);
-	else
-		cli_json_null(j);
-	if (ch)
-		json_total_cost(j, ch);
-}
-
-/* costs: the total cost of each item, or NULL. */
-static void
-json_split(struct cli_json *j, const ews_list *split, const int64_t *costs)
-{
-	cli_json_key(j, "split");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(split); i++) {
-		const ews_scope_total *s = ews_list_scope_total(split, i);
-
-		cli_json_object_begin(j);
-		cli_json_field_int(j, "id", s->scope_id);
-		cli_json_field_str(j, "name", s->name);
-		cli_json_field_milli(j, "total", s->total_milli);
-		cli_json_key(j, "previous_total");
-		if (s->has_previous)
-			cli_json_milli(j, s->previous_total_milli);
-		else
-			cli_json_null(j);
-		cli_json_field_bool(j, "estimated", s->estimated);
-		if (costs)
-			cli_json_field_money(j, "cost", costs[i]);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-}
-
-/* "12.5 Wh", or "-" for nothing recorded. */
-static const char *
-amount(int64_t milli, const char *unit, char *buf, size_t size)
-{
-	char v[32];
-
-	snprintf(buf, size, "%s %s", cli_milli_text(milli, v, sizeof(v)),
-	         unit ? unit : "");
-	return buf;
-}
-
-static void
-print_title(const ews_histogram *h)
-{
-	char sc[48];
-
-	printf("%s, %s, %s of %04ld-%02u-%02u\n",
-	       scope_text(h->scope, h->scope_id, sc, sizeof(sc)),
-	       cli_or_dash(ews_commodity_name(h->commodity)),
-	       cli_or_dash(ews_period_name(h->period)), (long)h->year, h->month,
-	       h->day);
-}
-
-static void
-print_totals(const char *label, int64_t total, int has_previous,
-             int64_t previous, const char *unit)
-{
-	char a[64], b[64];
-
-	if (has_previous)
-		printf("%s  %s (previous period: %s)\n", label,
-		       amount(total, unit, a, sizeof(a)),
-		       amount(previous, unit, b, sizeof(b)));
-	else
-		printf("%s  %s (previous period: no data)\n", label,
-		       amount(total, unit, a, sizeof(a)));
-}
-
-/* Money and its currency: "5.3 EUR". */
-static const char *
-money(int64_t micro, const char *currency, char *buf, size_t size)
-{
-	char m[EWS_MONEY_TEXT_MAX];
-
-	ews_money_format(micro, m);
-	snprintf(buf, size, "%s %s", m, currency);
-	return buf;
-}
-
-static void
-print_cost_totals(const char *label, const ews_cost_histogram *ch)
-{
-	char a[64], b[64];
-
-	if (ch->has_previous)
-		printf("%s  %s (previous period: %s)\n", label,
-		       money(ch->total_cost_micro, ch->currency, a, sizeof(a)),
-		       money(ch->previous_total_cost_micro, ch->currency, b,
-		             sizeof(b)));
-	else
-		printf("%s  %s (previous period: no data)\n", label,
-		       money(ch->total_cost_micro, ch->currency, a, sizeof(a)));
-}
-
-/* The period's consumption and cost per tariff, the columns with any. */
-static void
-print_by_tariff(const ews_cost_histogram *ch, const char *unit)
-{
-	static const char *const headers[] = { "tariff", "consumption",
-		                               "cost" };
-	struct cli_table *t = NULL;
-	char a[64];
-
-	for (size_t c = 0; c < ch->columns && c < EWS_COST_COLUMNS; c++) {
-		if (ch->total_value_milli[c] == 0 &&
-		    ch->total_cost_micro_by[c] == 0)
-			continue;
-		if (!t)
-			t = cli_table_new(3, headers);
-		cli_table_cell(t, "%s", ch->tariff_name[c]);
-		cli_table_cell(
-		        t, "%s",
-		        amount(ch->total_value_milli[c], unit, a, sizeof(a)));
-		if (ch->tariff_id[c])
-			cli_table_cell(t, "%s",
-			               money(ch->total_cost_micro_by[c],
-			                     ch->currency, a, sizeof(a)));
-		else
-			cli_table_cell(t, "-");
-	}
-	if (t) {
-		putchar('\n');
-		cli_table_print(t, stdout);
-	}
-	cli_table_free(t);
-}
-
-/* A bucket's value as a table cell: "-" when nothing was recorded, a
- * trailing " *" when estimated. */
-static void
-bucket_cell(struct cli_table *t, const ews_bucket *b, const char *unit)
-{
-	char a[64];
-
-	if (!b->recorded)
-		cli_table_cell(t, "-");
-	else
-		cli_table_cell(t, "%s%s",
-		               amount(b->value_milli, unit, a, sizeof(a)),
-		               b->estimated ? " *" : "");
-}
-
-/* Bucket i's cost as a table cell, "-" when nothing was recorded. */
-static void
-cost_cell(struct cli_table *t, const ews_bucket *b,
-          const ews_cost_histogram *ch, size_t i)
-{
-	char a[64];
-
-	if (!b->recorded || i >= ch->count)
-		cli_table_cell(t, "-");
-	else
-		cli_table_cell(t, "%s",
-		               money(ch->buckets[i].cost_micro, ch->currency, a,
-		                     sizeof(a)));
-}
-
-/* Bucket i's consumption under no tariff as a cell, "" for none. */
-static void
-unpriced_cell(struct cli_table *t, const ews_cost_histogram *ch, size_t i,
-              const char *unit)
-{
-	int64_t none =
-	        i < ch->count ? unpriced(ch, ch->buckets[i].value_milli) : 0;
-	char a[64];
-
-	cli_table_cell(t, "%s", none ? amount(none, unit, a, sizeof(a)) : "");
-}
-
-/* The histogram, with the costs of ch unless it is NULL. */
-static void
-print_histogram(const ews_histogram *h, const ews_cost_histogram *ch)
-{
-	static const char *const headers[] = { "start", "value", "cost",
-		                               "no tariff" };
-	const char *unit = ews_commodity_unit(h->commodity);
-	struct cli_table *t = cli_table_new(ch ? 4 : 2, headers);
-	char s[EWS_TIME_TEXT_MAX];
-
-	print_title(h);
-	for (size_t i = 0; i < h->count && i < EWS_HISTOGRAM_MAX; i++) {
-		const ews_bucket *b = &h->buckets[i];
-
-		cli_table_cell(t, "%s",
-		               cli_time_text(b->start_ms, b->utc_offset_s, s));
-		bucket_cell(t, b, unit);
-		if (ch) {
-			cost_cell(t, b, ch, i);
-			unpriced_cell(t, ch, i, unit);
-		}
-	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
-	print_totals("total", h->total_milli, h->has_previous,
-	             h->previous_total_milli, unit);
-	if (ch)
-		print_cost_totals("cost", ch);
-	if (h->estimated)
-		puts("* estimated: spread over a gap in the samples");
-	if (ch)
-		print_by_tariff(ch, unit);
-}
-
-/* costs: the total cost of each item, or NULL. */
-static void
-print_split(const ews_list *split, const char *unit, const int64_t *costs,
-            const char *currency)
-{
-	static const char *const headers[] = { "id", "name", "total",
-		                               "previous", "cost" };
-	struct cli_table *t = cli_table_new(costs ? 5 : 4, headers);
-	char a[64];
-
-	putchar('\n');
-	for (size_t i = 0; i < ews_list_len(split); i++) {
-		const ews_scope_total *s = ews_list_scope_total(split, i);
-
-		cli_table_cell(t, "%lld", (long long)s->scope_id);
-		cli_table_cell(t, "%s", s->name);
-		cli_table_cell(t, "%s%s",
-		               amount(s->total_milli, unit, a, sizeof(a)),
-		               s->estimated ? " *" : "");
-		if (s->has_previous)
-			cli_table_cell(t, "%s",
-			               amount(s->previous_total_milli, unit, a,
-			                      sizeof(a)));
-		else
-			cli_table_cell(t, "-");
-		if (costs)
-			cli_table_cell(t, "%s",
-			               money(costs[i], currency, a, sizeof(a)));
-	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
-}
-
-/* ------------------------------------------------------------------ */
 /* ews consumption                                                     */
 
 /* The total cost of each item of a split, for the query's period;
@@ -660,16 +326,16 @@ run_consumption(struct cli *c, const struct cli_args *a)
 	}
 	if (a->json) {
 		cli_json_init(&j, stdout);
-		json_histogram(&j, &h, cq.costs ? &ch : NULL);
+		cli_json_histogram(&j, &h, cq.costs ? &ch : NULL);
 		if (split)
-			json_split(&j, split, costs);
+			cli_json_split(&j, split, costs);
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 	} else {
-		print_histogram(&h, cq.costs ? &ch : NULL);
+		cli_print_histogram(&h, cq.costs ? &ch : NULL);
 		if (split)
-			print_split(split, ews_commodity_unit(h.commodity),
-			            costs, cq.costs ? ch.currency : "");
+			cli_print_split(split, ews_commodity_unit(h.commodity),
+			                costs, cq.costs ? ch.currency : "");
 	}
 	free(costs);
 	ews_list_free(split);
@@ -690,13 +356,14 @@ rec_milli(struct cli_rec *r, const char *key, int64_t milli, const char *unit)
 /* The site's cost of each commodity in the period (CON-4 by cost). */
 struct overall_costs {
 	char currency[4];
-	int64_t micro[3]; /* electricity, gas, water */
+	int64_t micro[CLI_COMMODITIES]; /* of each of cli_commodities */
 	int64_t total;
 };
 
-static const ews_commodity overall_commodities[3] = { EWS_COMMODITY_ELECTRICITY,
-	                                              EWS_COMMODITY_GAS,
-	                                              EWS_COMMODITY_WATER };
+/* The key of each commodity's cost, in the order of cli_commodities. */
+static const char *const overall_cost_keys[CLI_COMMODITIES] = {
+	"electricity_cost", "gas_cost", "water_cost"
+};
 
 static int
 overall_costs(struct cli *c, const ews_consumption_query *q,
@@ -705,11 +372,11 @@ overall_costs(struct cli *c, const ews_consumption_query *q,
 	ews_cost_histogram ch;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < CLI_COMMODITIES; i++) {
 		ews_consumption_query qi = *q;
 		ews_status st;
 
-		qi.commodity = overall_commodities[i];
+		qi.commodity = cli_commodities[i];
 		st = ews_site_cost(c->site, &qi, &ch);
 		if (st != EWS_OK)
 			return fail_query(st, "--scope");
@@ -729,7 +396,7 @@ run_overall(struct cli *c, const struct cli_args *a)
 	struct overall_costs oc;
 	struct cli_json j;
 	struct cli_rec r = { 0 };
-	char t[EWS_TIME_TEXT_MAX], key[32], m[64];
+	char t[EWS_TIME_TEXT_MAX], m[64];
 	const char *start = NULL;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 0);
@@ -765,12 +432,9 @@ run_overall(struct cli *c, const struct cli_args *a)
 		cli_json_field_bool(&j, "estimated", ov.estimated);
 		if (cq.costs) {
 			cli_json_field_str(&j, "currency", oc.currency);
-			for (size_t i = 0; i < 3; i++) {
-				snprintf(key, sizeof(key), "%s_cost",
-				         ews_commodity_name(
-				                 overall_commodities[i]));
-				cli_json_field_money(&j, key, oc.micro[i]);
-			}
+			for (size_t i = 0; i < CLI_COMMODITIES; i++)
+				cli_json_field_money(&j, overall_cost_keys[i],
+				                     oc.micro[i]);
 			cli_json_field_money(&j, "total_cost", oc.total);
 		}
 		cli_json_object_end(&j);
@@ -784,84 +448,20 @@ run_overall(struct cli *c, const struct cli_args *a)
 	rec_milli(&r, "gas_kwh_equiv", ov.gas_milli_kwh_equiv, "kWh");
 	rec_milli(&r, "water", ov.water_milli_dm3, "dm3");
 	cli_rec_str(&r, "estimated", cli_yes_no(ov.estimated));
-	for (size_t i = 0; cq.costs && i < 3; i++)
-		cli_rec_str(&r,
-		            i == 0   ? "electricity_cost"
-		            : i == 1 ? "gas_cost"
-		                     : "water_cost",
-		            money(oc.micro[i], oc.currency, m, sizeof(m)));
+	for (size_t i = 0; cq.costs && i < CLI_COMMODITIES; i++)
+		cli_rec_str(
+		        &r, overall_cost_keys[i],
+		        cli_money_text(oc.micro[i], oc.currency, m, sizeof(m)));
 	if (cq.costs)
-		cli_rec_str(&r, "total_cost",
-		            money(oc.total, oc.currency, m, sizeof(m)));
+		cli_rec_str(
+		        &r, "total_cost",
+		        cli_money_text(oc.total, oc.currency, m, sizeof(m)));
 	cli_rec_print(&r, stdout);
 	return CLI_OK;
 }
 
 /* ------------------------------------------------------------------ */
 /* ews consumption compare                                             */
-
-/* The two histograms side by side; with costs (ca, cb not NULL), the
- * costs too, and for a pair of different commodities the costs only. */
-static void
-print_compare(const ews_histogram *ha, const ews_histogram *hb,
-              const ews_cost_histogram *ca, const ews_cost_histogram *cb)
-{
-	static const char *const plain[] = { "start", "a", "b" };
-	static const char *const both[] = { "start", "a", "a cost", "b",
-		                            "b cost" };
-	static const char *const by_cost[] = { "start", "a cost", "b cost" };
-	const char *ua = ews_commodity_unit(ha->commodity);
-	const char *ub = ews_commodity_unit(hb->commodity);
-	int values = ha->commodity == hb->commodity;
-	struct cli_table *t;
-	char sa[48], sb[48], s[EWS_TIME_TEXT_MAX], label[64];
-
-	printf("a: ");
-	print_title(ha);
-	printf("b: ");
-	print_title(hb);
-	if (!ca)
-		t = cli_table_new(3, plain);
-	else if (values)
-		t = cli_table_new(5, both);
-	else
-		t = cli_table_new(3, by_cost);
-	for (size_t i = 0; i < ha->count && i < EWS_HISTOGRAM_MAX; i++) {
-		const ews_bucket *b = i < hb->count ? &hb->buckets[i] : NULL;
-
-		cli_table_cell(t, "%s",
-		               cli_time_text(ha->buckets[i].start_ms,
-		                             ha->buckets[i].utc_offset_s, s));
-		if (values)
-			bucket_cell(t, &ha->buckets[i], ua);
-		if (ca)
-			cost_cell(t, &ha->buckets[i], ca, i);
-		if (values && b)
-			bucket_cell(t, b, ub);
-		else if (values)
-			cli_table_cell(t, "-");
-		if (cb && b)
-			cost_cell(t, b, cb, i);
-		else if (cb)
-			cli_table_cell(t, "-");
-	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
-	scope_text(ha->scope, ha->scope_id, sa, sizeof(sa));
-	scope_text(hb->scope, hb->scope_id, sb, sizeof(sb));
-	print_totals(sa, ha->total_milli, ha->has_previous,
-	             ha->previous_total_milli, ua);
-	print_totals(sb, hb->total_milli, hb->has_previous,
-	             hb->previous_total_milli, ub);
-	if (ca) {
-		snprintf(label, sizeof(label), "%s cost", sa);
-		print_cost_totals(label, ca);
-		snprintf(label, sizeof(label), "%s cost", sb);
-		print_cost_totals(label, cb);
-	}
-	if (ha->estimated || hb->estimated)
-		puts("* estimated: spread over a gap in the samples");
-}
 
 static int
 run_compare(struct cli *c, const struct cli_args *a)
@@ -906,16 +506,17 @@ run_compare(struct cli *c, const struct cli_args *a)
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
 		cli_json_key(&j, "a");
-		json_histogram(&j, &ha, cq.costs ? &ca : NULL);
+		cli_json_histogram(&j, &ha, cq.costs ? &ca : NULL);
 		cli_json_object_end(&j);
 		cli_json_key(&j, "b");
-		json_histogram(&j, &hb, cq.costs ? &cb : NULL);
+		cli_json_histogram(&j, &hb, cq.costs ? &cb : NULL);
 		cli_json_object_end(&j);
 		cli_json_object_end(&j);
 		cli_json_finish(&j);
 		return CLI_OK;
 	}
-	print_compare(&ha, &hb, cq.costs ? &ca : NULL, cq.costs ? &cb : NULL);
+	cli_print_compare(&ha, &hb, cq.costs ? &ca : NULL,
+	                  cq.costs ? &cb : NULL);
 	return CLI_OK;
 }
 

@@ -361,15 +361,12 @@ static int
 run_rule_list(struct cli *c, const struct cli_args *a)
 {
 	ews_list *rules = NULL, *tariffs = NULL;
-	ews_commodity commodity = 0;
+	ews_commodity commodity;
 	struct cli_list l;
 	ews_status st;
 
-	for (size_t i = 0; i < a->n_opt; i++) {
-		if (a->opt[i].id == OPT_COMMODITY &&
-		    cli_opt_commodity(c, &a->opt[i], &commodity))
-			return CLI_USAGE;
-	}
+	if (cli_args_commodity(c, a, &commodity))
+		return CLI_USAGE;
 	st = ews_site_rule_list(c->site, commodity, &rules);
 	if (st == EWS_OK)
 		st = ews_site_tariff_list(c->site, 0, &tariffs);

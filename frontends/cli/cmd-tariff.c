@@ -13,18 +13,16 @@
 #include "cli.h"
 
 /* ------------------------------------------------------------------ */
-/* Shared with cmd-rule.c and cmd-consumption.c                        */
+/* Shared with cmd-rule.c, cmd-consumption.c and consumption-out.c     */
 
-void
-cli_json_field_money(struct cli_json *j, const char *key, int64_t micro)
+const char *
+cli_money_text(int64_t micro, const char *currency, char *buf, size_t size)
 {
-	char buf[EWS_MONEY_TEXT_MAX];
+	char m[EWS_MONEY_TEXT_MAX];
 
-	ews_money_format(micro, buf);
-	cli_json_key(j, key);
-	/* The key wrote the separator: the value follows it as is. */
-	fputs(buf, j->f);
-	j->after_key = 0;
+	ews_money_format(micro, m);
+	snprintf(buf, size, "%s %s", m, currency);
+	return buf;
 }
 
 const char *
@@ -146,20 +144,6 @@ apply_tariff(const struct cli_args *a, ews_tariff *t)
 	return CLI_OK;
 }
 
-/* The value of the last --commodity, if any; 0 when not given. */
-static int
-commodity_opt(const struct cli *c, const struct cli_args *a, ews_commodity *out)
-{
-	*out = 0;
-	for (size_t i = 0; i < a->n_opt; i++) {
-		if (a->opt[i].id != OPT_COMMODITY)
-			continue;
-		if (cli_opt_commodity(c, &a->opt[i], out))
-			return CLI_USAGE;
-	}
-	return CLI_OK;
-}
-
 static int
 run_tariff_add(struct cli *c, const struct cli_args *a)
 {
@@ -167,7 +151,7 @@ run_tariff_add(struct cli *c, const struct cli_args *a)
 	ews_commodity commodity;
 	ews_tariff t;
 	ews_status st;
-	int rc = commodity_opt(c, a, &commodity);
+	int rc = cli_args_commodity(c, a, &commodity);
 
 	if (rc)
 		return rc;
@@ -193,7 +177,7 @@ run_tariff_list(struct cli *c, const struct cli_args *a)
 	ews_commodity commodity;
 	struct cli_list l;
 	ews_status st;
-	int rc = commodity_opt(c, a, &commodity);
+	int rc = cli_args_commodity(c, a, &commodity);
 
 	if (rc)
 		return rc;
@@ -304,15 +288,16 @@ static void
 rec_now(struct cli_rec *r, const void *obj)
 {
 	const struct now_row *n = obj;
-	char m[EWS_MONEY_TEXT_MAX];
+	char m[64];
 
 	cli_rec_str(r, "commodity", ews_commodity_name(n->commodity));
 	cli_rec_ref(r, "rule", n->now.rule_id);
 	cli_rec_uint(r, "position", n->now.rule_id ? n->position : 0);
 	cli_rec_str(r, "tariff", n->now.tariff_id ? n->tariff : "no tariff");
 	if (n->now.has_price) {
-		ews_money_format(n->now.price_micro, m);
-		cli_rec_add(r, "price", "%s %s", m, n->currency);
+		cli_rec_str(r, "price",
+		            cli_money_text(n->now.price_micro, n->currency, m,
+		                           sizeof(m)));
 	} else {
 		cli_rec_str(r, "price",
 		            n->now.tariff_id ? "no price" : "no tariff");
@@ -322,9 +307,6 @@ rec_now(struct cli_rec *r, const void *obj)
 static int
 run_tariff_now(struct cli *c, const struct cli_args *a)
 {
-	static const ews_commodity all[] = { EWS_COMMODITY_ELECTRICITY,
-		                             EWS_COMMODITY_GAS,
-		                             EWS_COMMODITY_WATER };
 	ews_commodity commodity = 0;
 	int64_t t_ms = cli_now_ms();
 	struct now_row row;
@@ -345,10 +327,10 @@ run_tariff_now(struct cli *c, const struct cli_args *a)
 	}
 	currency(c, cur, sizeof(cur));
 	cli_list_begin(&l, a);
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (commodity && all[i] != commodity)
+	for (size_t i = 0; i < CLI_COMMODITIES; i++) {
+		if (commodity && cli_commodities[i] != commodity)
 			continue;
-		if ((rc = now_of(c, all[i], t_ms, &row))) {
+		if ((rc = now_of(c, cli_commodities[i], t_ms, &row))) {
 			cli_list_end(&l);
 			return rc;
 		}

@@ -1,7 +1,9 @@
 /*
  * A tiny JSON writer: objects indented by two spaces, "flat" arrays of
  * scalars on one line. Strings are escaped per RFC 8259; bytes that are not
- * valid UTF-8 are written as U+FFFD so the output always parses.
+ * valid UTF-8 are written as U+FFFD so the output always parses. Exact
+ * decimals (thousandths, money) are written from their text, never
+ * through floating point.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -181,6 +183,13 @@ cli_json_int(struct cli_json *j, int64_t v)
 	fprintf(j->f, "%lld", (long long)v);
 }
 
+void
+cli_json_number_text(struct cli_json *j, const char *text)
+{
+	before_value(j);
+	fputs(text, j->f);
+}
+
 /* Shortest text that reads back as the same double. */
 void
 cli_json_double(struct cli_json *j, double v)
@@ -196,8 +205,7 @@ cli_json_double(struct cli_json *j, double v)
 		if (strtod(buf, NULL) == v)
 			break;
 	}
-	before_value(j);
-	fputs(buf, j->f);
+	cli_json_number_text(j, buf);
 }
 
 void
@@ -300,8 +308,7 @@ cli_json_milli(struct cli_json *j, int64_t milli)
 {
 	char buf[32];
 
-	before_value(j);
-	fputs(cli_milli_text(milli, buf, sizeof(buf)), j->f);
+	cli_json_number_text(j, cli_milli_text(milli, buf, sizeof(buf)));
 }
 
 void
@@ -309,6 +316,22 @@ cli_json_field_milli(struct cli_json *j, const char *key, int64_t milli)
 {
 	cli_json_key(j, key);
 	cli_json_milli(j, milli);
+}
+
+void
+cli_json_money(struct cli_json *j, int64_t micro)
+{
+	char buf[EWS_MONEY_TEXT_MAX];
+
+	ews_money_format(micro, buf);
+	cli_json_number_text(j, buf);
+}
+
+void
+cli_json_field_money(struct cli_json *j, const char *key, int64_t micro)
+{
+	cli_json_key(j, key);
+	cli_json_money(j, micro);
 }
 
 void
