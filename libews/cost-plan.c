@@ -28,24 +28,13 @@ struct ews__plan_cache {
 static ews_status
 read_stamp(ews_site *site, ews_commodity c, int64_t *out)
 {
-	sqlite3_stmt *st;
-	ews_status s;
-	int rc;
+	int found;
 
 	*out = 0;
-	s = ews__site_cached(site, EWS__STMT_COST_STAMP,
-	                     "SELECT stamp FROM cost_stamp WHERE commodity = ?",
-	                     &st);
-	if (s != EWS_OK)
-		return s;
-	sqlite3_bind_int(st, 1, (int)c);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE
-	               ? EWS_OK
-	               : ews__site_db_fail(site, rc);
+	return ews__site_lookup(site, EWS__STMT_COST_STAMP,
+	                        "SELECT stamp FROM cost_stamp"
+	                        " WHERE commodity = ?",
+	                        (int64_t)c, out, &found);
 }
 
 /* Run `sql` bound to commodity c; `row` reads each result row. */

@@ -200,21 +200,9 @@ ews_list_cost_rule(const ews_list *list, size_t i)
 ews_status
 ews_site_rule_get(ews_site *site, int64_t id, ews_cost_rule *out)
 {
-	ews_list *list;
-	ews_status st;
-
-	st = ews__site_select(site, EWS__LIST_RULE, sizeof(ews_cost_rule),
-	                      read_rule, &list, RULE_SELECT " WHERE id = ?",
-	                      "i", id);
-	if (st != EWS_OK)
-		return st;
-	if (ews_list_len(list) == 1)
-		*out = *ews_list_cost_rule(list, 0);
-	else
-		st = ews__fail_field(EWS_ENOTFOUND, "rule",
-		                     "rule %lld does not exist", (long long)id);
-	ews_list_free(list);
-	return st;
+	return ews__site_select_one(site, EWS__LIST_RULE, sizeof(*out),
+	                            read_rule, out, "rule",
+	                            RULE_SELECT " WHERE id = ?", id);
 }
 
 /* The rule is valid and its tariff is one of its commodity's. */

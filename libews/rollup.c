@@ -421,24 +421,13 @@ static ews_status flush_day(ews__rollup *r);
 ews_status
 ews__rollup_pending_read(ews_site *site, int64_t scope, int64_t *day)
 {
-	sqlite3_stmt *st;
-	ews_status s;
-	int rc;
+	int found;
 
 	*day = EWS__NO_PENDING_DAY;
-	s = ews__site_cached(site, EWS__STMT_PENDING_GET,
-	                     "SELECT day FROM rollup_pending WHERE scope = ?",
-	                     &st);
-	if (s != EWS_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, scope);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*day = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE
-	               ? EWS_OK
-	               : ews__site_db_fail(site, rc);
+	return ews__site_lookup(site, EWS__STMT_PENDING_GET,
+	                        "SELECT day FROM rollup_pending"
+	                        " WHERE scope = ?",
+	                        scope, day, &found);
 }
 
 /* The pending day of the device of `scopes`, from the change set, else

@@ -107,6 +107,18 @@ ews_status ews__site_select(ews_site *site, int kind, size_t item_size,
                             ews__row_reader read, ews_list **out,
                             const char *sql, const char *types, ...);
 
+/* The one row of `sql` (one id parameter) read into *out, an item of the
+ * list kind; EWS_ENOTFOUND naming field `what` ("<what> <id> does not
+ * exist") when there is none. */
+ews_status ews__site_select_one(ews_site *site, int kind, size_t item_size,
+                                ews__row_reader read, void *out,
+                                const char *what, const char *sql, int64_t id);
+
+/* The first column of the row of a cached statement with one integer
+ * parameter; *found 0 (and *out untouched) when there is no row. */
+ews_status ews__site_lookup(ews_site *site, enum ews__stmt id, const char *sql,
+                            int64_t key, int64_t *out, int *found);
+
 /* Copy a text column into a fixed buffer ("" for NULL). */
 void ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 

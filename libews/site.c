@@ -377,6 +377,51 @@ ews__site_select(ews_site *site, int kind, size_t item_size,
 	return EWS_OK;
 }
 
+ews_status
+ews__site_select_one(ews_site *site, int kind, size_t item_size,
+                     ews__row_reader read, void *out, const char *what,
+                     const char *sql, int64_t id)
+{
+	ews_list *list;
+	ews_status st;
+
+	st = ews__site_select(site, kind, item_size, read, &list, sql, "i", id);
+	if (st != EWS_OK)
+		return st;
+	if (ews_list_len(list) == 1)
+		memcpy(out, ews__list_at(list, (enum ews__list_kind)kind, 0),
+		       item_size);
+	else
+		st = ews__fail_field(EWS_ENOTFOUND, what,
+		                     "%s %lld does not exist", what,
+		                     (long long)id);
+	ews_list_free(list);
+	return st;
+}
+
+ews_status
+ews__site_lookup(ews_site *site, enum ews__stmt id, const char *sql,
+                 int64_t key, int64_t *out, int *found)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	*found = 0;
+	if ((s = ews__site_cached(site, id, sql, &st)) != EWS_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+	               ? EWS_OK
+	               : ews__site_db_fail(site, rc);
+}
+
 void
 ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {

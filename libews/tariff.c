@@ -177,22 +177,9 @@ ews_list_tariff(const ews_list *list, size_t i)
 ews_status
 ews_site_tariff_get(ews_site *site, int64_t id, ews_tariff *out)
 {
-	ews_list *list;
-	ews_status st;
-
-	st = ews__site_select(site, EWS__LIST_TARIFF, sizeof(ews_tariff),
-	                      read_tariff, &list, TARIFF_SELECT " WHERE id = ?",
-	                      "i", id);
-	if (st != EWS_OK)
-		return st;
-	if (ews_list_len(list) == 1)
-		*out = *ews_list_tariff(list, 0);
-	else
-		st = ews__fail_field(EWS_ENOTFOUND, "tariff",
-		                     "tariff %lld does not exist",
-		                     (long long)id);
-	ews_list_free(list);
-	return st;
+	return ews__site_select_one(site, EWS__LIST_TARIFF, sizeof(*out),
+	                            read_tariff, out, "tariff",
+	                            TARIFF_SELECT " WHERE id = ?", id);
 }
 
 static int
