@@ -518,6 +518,15 @@ START_TEST(costs_kept_on_ingest_equal_costs_recomputed)
 	after[3] = cost(EWS_SCOPE_DEVICE, b, EWS_PERIOD_YEAR, 2020, 1, 1);
 	for (i = 0; i < 4; i++)
 		assert_same_costs(&before[i], &after[i]);
+	/* the load split adds up to the site (CON-3), to the millionth */
+	ck_assert_int_le(
+	        llabs(after[0].total_cost_micro -
+	              cost(EWS_SCOPE_LOAD, kitchen, EWS_PERIOD_YEAR, 2019, 1, 1)
+	                      .total_cost_micro -
+	              cost(EWS_SCOPE_LOAD, load_of(EWS_ORIGIN_OTHERS),
+	                   EWS_PERIOD_YEAR, 2019, 1, 1)
+	                      .total_cost_micro),
+	        1);
 	/* the site is the sum of its devices, to the millionth */
 	ck_assert_int_le(
 	        llabs(after[0].total_cost_micro -
