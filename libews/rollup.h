@@ -42,8 +42,17 @@ int64_t ews__scope_key(int kind, int64_t id, ews_commodity commodity);
 /* Is this the key of a device's own rows? */
 int ews__scope_is_device(int64_t scope);
 
-/* Add the sum of n slots to *to. */
+/* Add one slot to another; the sum of n slots to *to. */
+void ews__slot_add(ews__slot *to, const ews__slot *from);
 void ews__slots_add_sum(ews__slot *to, const ews__slot *from, size_t n);
+
+/* Counts that some history can give: none negative, no more estimated
+ * pieces than pieces, no consumption without pieces. */
+int ews__slots_valid(const ews__slot *s, size_t n);
+
+/* A change of a row (rollup-codec.c): each changed slot's index and
+ * zigzag changes. */
+size_t ews__rollup_encode_delta(const ews__slot *slots, size_t n, uint8_t *buf);
 
 /* Change sets are written when they hold this many rows (~50 MB). */
 enum { EWS__ROWS_PER_APPLY = 65536 };
