@@ -7,14 +7,6 @@ from clitest import EwsTestCase
 
 HEADER = "device,timestamp,quantity,value"
 
-# The listings a refused tariff, price or rule command must leave as they
-# were (with those of clitest.LISTINGS).
-TARIFF_LISTINGS = [
-    ["tariff", "list", "--json"],
-    ["price", "list", "--json"],
-    ["rule", "list", "--json"],
-]
-
 WEEKDAYS = "mon,tue,wed,thu,fri"
 ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ROME = datetime.timezone(datetime.timedelta(hours=1))  # March, before DST
@@ -29,14 +21,6 @@ class TariffCase(EwsTestCase):
     def setUp(self):
         super().setUp()
         self.init("--timezone", self.zone)
-
-    def snapshot(self):
-        snap = super().snapshot()
-        for argv in TARIFF_LISTINGS:
-            r = self.run_ews(*argv)
-            self.assertEqual(r.returncode, 0, self.describe(argv, r))
-            snap[" ".join(argv)] = r.stdout
-        return snap
 
     def tariff(self, name, commodity="electricity", *extra):
         return self.add("tariff", "add", "--commodity", commodity, "--name",
