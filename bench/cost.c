@@ -59,7 +59,7 @@ static const unsigned int MON_FRI = 0x1f, SATURDAY = 0x20;
 
 typedef struct options {
 	const char *catalog, *base, *cache;
-	int years, devices, reps, queries, keep;
+	int years, devices, reps, queries, keep, plan_after;
 } options;
 
 /* ------------------------------------------------------------------ */
@@ -286,7 +286,8 @@ site_create(run *r, const char *catalog)
 	size_t i;
 
 	site_build(&r->b, catalog);
-	plan_apply(r->b.site, &r->p);
+	if (!r->plan_after)
+		plan_apply(r->b.site, &r->p);
 	for (i = 0; i < (size_t)r->ndev; i++) {
 		devgen_init(&g[i], (int)i);
 		next[i] = r->ds.start_ms;
@@ -308,7 +309,14 @@ site_create(run *r, const char *catalog)
 	}
 	if (isatty(2))
 		fprintf(stderr, "\r%40s\r", "");
-	return now_s() - t0;
+	t0 = now_s() - t0;
+	if (r->plan_after) {
+		double p0 = now_s();
+
+		plan_apply(r->b.site, &r->p); /* a recompute per rule */
+		r->plan_s = now_s() - p0;
+	}
+	return t0;
 }
 
 /* The loads of electricity and the groups of a cached site, as
@@ -679,9 +687,9 @@ b7_sweeps(run *r)
 			sweep[i].value = devgen_at(&g[i], t);
 		}
 		c0 = cpu_s();
-		check_ews(ews_site_samples_add(r->b.site, sweep,
-		                               (size_t)r->ndev),
-		          "sweep");
+		check_ews(
+		        ews_site_samples_add(r->b.site, sweep, (size_t)r->ndev),
+		        "sweep");
 		cpu[k] = cpu_s() - c0;
 	}
 	printf("B7 steady state with the plan: %.3f ms CPU per %d-meter "
@@ -695,7 +703,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: cost [--years N | --quick] [--devices N] "
 	                "[--reps N] [--queries N] [--dir DIR] [--cache DIR] "
-	                "[--catalog DIR] [--keep]\n");
+	                "[--catalog DIR] [--keep] [--plan-after]\n");
 	exit(2);
 }
 
@@ -714,6 +722,10 @@ parse_options(int argc, char **argv, options *o)
 		}
 		if (strcmp(argv[i], "--keep") == 0) {
 			o->keep = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--plan-after") == 0) {
+			o->plan_after = 1;
 			continue;
 		}
 		if (!v)
@@ -814,12 +826,17 @@ prepare_data(run *r, const char *dir, const char *catalog)
 	remove(wal);
 	import_s = site_create(r, catalog);
 	peer_s = peer_create(r);
-	printf("built: site import %.1f s (%.0f hours/s, costs kept by the "
-	       "import), peer table %.1f s (not timed against)\n",
+	printf("built: site import %.1f s (%.0f hours/s, %s), peer table "
+	       "%.1f s (not timed against)\n",
 	       import_s,
 	       (double)r->ndev * (double)(r->ds.end_ms - r->ds.start_ms) /
 	               (double)HOUR_MS / import_s,
+	       r->plan_after ? "no plan yet" : "costs kept by the import",
 	       peer_s);
+	if (r->plan_after)
+		printf("built: the plan set after the import in %.1f s (%zu "
+		       "rules, a recompute each)\n",
+		       r->plan_s, r->p.nrules);
 	if ((f = fopen(stamp, "w"))) {
 		stamp_text(r, text, sizeof(text));
 		fputs(text, f);
@@ -873,6 +890,7 @@ main(int argc, char **argv)
 	tzset();
 	r.years = o.years;
 	r.ndev = o.devices;
+	r.plan_after = o.plan_after;
 	r.first = END_YEAR - o.years;
 	r.nmonths = o.years * 12 + 1;
 	dataset_init(&r.ds, o.years); /* its start and end; every hour */

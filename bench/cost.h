@@ -60,6 +60,8 @@ typedef struct run {
 	dataset ds;
 	plan p;
 	int first, years, ndev, nmonths;
+	int plan_after;  /* --plan-after: import with no plan, then set it */
+	double plan_s;   /* seconds to set the plan after the import */
 	char peer_path[700];
 	int64_t *sums; /* [device][local month]: sum of wh × price micro */
 } run;
