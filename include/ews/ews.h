@@ -17,6 +17,7 @@
 #include <ews/store.h>
 #include <ews/consumption.h>
 #include <ews/tariff.h>
+#include <ews/evse.h>
 #include <ews/engine.h>
 
 #endif /* EWS_EWS_H */
