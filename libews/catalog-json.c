@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -235,6 +236,21 @@ ews__json_want_int(yajl_val v, const char *field, long long min, long long max,
 		                       "%lld is outside %lld-%lld",
 		                       v->u.number.i, min, max);
 	*out = v->u.number.i;
+	return EWS_OK;
+}
+
+ews_status
+ews__json_want_number(yajl_val v, const char *field, double min, double max,
+                      double *out)
+{
+	if (!v)
+		return ews__json_missing(field);
+	if (!YAJL_IS_NUMBER(v) || !isfinite(YAJL_GET_DOUBLE(v)))
+		return ews__fail_field(EWS_EINVAL, field, "must be a number");
+	if (YAJL_GET_DOUBLE(v) < min || YAJL_GET_DOUBLE(v) > max)
+		return ews__fail_field(EWS_EINVAL, field, "%g is outside %g-%g",
+		                       YAJL_GET_DOUBLE(v), min, max);
+	*out = YAJL_GET_DOUBLE(v);
 	return EWS_OK;
 }
 

@@ -93,6 +93,10 @@ ews_status ews__json_want_string(yajl_val v, const char *field, size_t max,
 ews_status ews__json_want_int(yajl_val v, const char *field, long long min,
                               long long max, long long *out);
 
+/* Present number (integer or not) within min..max (inclusive). */
+ews_status ews__json_want_number(yajl_val v, const char *field, double min,
+                                 double max, double *out);
+
 /* Integer that is one of `allowed` (0-terminated; spelt allowed_text). */
 ews_status ews__json_want_choice(yajl_val v, const char *field,
                                  const int *allowed, const char *allowed_text,

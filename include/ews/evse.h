@@ -164,5 +164,29 @@ EWS_API ews_status ews_evse_step(ews_evse *e, int64_t now_ms,
                                  const ews_evse_station *st, size_t n,
                                  ews_evse_result *out);
 
+/* ------------------------------------------------------------------ */
+/* Simulation for installers                                           */
+
+/** Receives one line of a simulation's output: JSON, without newline. */
+typedef void (*ews_evse_sim_emit)(const char *line, size_t len, void *ctx);
+
+/**
+ * Run the controller against simulated stations and vehicles, without
+ * hardware (docs/evse.md has the scenario format): a vehicle draws 95 %
+ * of the signalled current, capped by its demand, ev_response_s after a
+ * change. One JSON line per step where anything changed (every step
+ * with every_step):
+ * {"t","zone","phase_a":[…],"failsafe","stations":[{"id","state",
+ * "setpoint_a","current_a","charged_ah","reason"}]}, then
+ * {"summary":{"overload_s","max_phase_a","setpoint_changes":{id: n},
+ * "delivered_ah":{id: Ah},"t_comply_s":[…]}}.
+ * @param scenario JSON text of len bytes.
+ * @return EWS_OK; EWS_EINVAL naming the field (e.g. "events[3].connect"):
+ *         nothing was emitted.
+ */
+EWS_API ews_status ews_evse_simulate(const char *scenario, size_t len,
+				     int every_step, ews_evse_sim_emit emit,
+				     void *ctx);
+
 EWS_END_DECLS
 #endif /* EWS_EVSE_H */
