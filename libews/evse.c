@@ -219,17 +219,20 @@ priority_of(const ews_evse_station *s)
 	                                 : s->priority != 0;
 }
 
-/* The station's memory, new (idle) for a new station or a new charge. */
+/* The station's memory, new (idle) for a new station or a new charge;
+ * *was: the setpoint it had at the last step. */
 static memory *
 remember(ews_evse *e, memory *old, size_t nold, const ews_evse_station *s,
-         int64_t now)
+         int64_t now, double *was)
 {
 	memory *m = &e->m[e->n++];
 	size_t i;
 
+	*was = 0;
 	for (i = 0; i < nold; i++)
 		if (old[i].id == s->id) {
 			*m = old[i];
+			*was = m->setpoint;
 			if (s->connected && s->connected_ms == m->connected_ms)
 				return m;
 			break;
@@ -802,8 +805,8 @@ ews_evse_step(ews_evse *e, int64_t now, const double *meter_a,
 	x.n = n;
 	e->n = 0;
 	for (i = 0; i < n; i++) {
-		x.mem[i] = remember(e, old, nold, &st[i], now);
-		x.next[i] = before[i] = x.mem[i]->setpoint;
+		x.mem[i] = remember(e, old, nold, &st[i], now, &before[i]);
+		x.next[i] = x.mem[i]->setpoint;
 		housekeep(&x, i);
 	}
 	measure(e, meter_a, st, n, now);
