@@ -79,7 +79,8 @@ enum cli_opt_id {
 	OPT_EVERY_YEAR,
 	OPT_ALWAYS,
 	OPT_AT,
-	OPT_COSTS
+	OPT_COSTS,
+	OPT_EVERY_STEP
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -160,6 +161,7 @@ extern const struct cli_noun cli_noun_consumption;
 extern const struct cli_noun cli_noun_tariff;
 extern const struct cli_noun cli_noun_price;
 extern const struct cli_noun cli_noun_rule;
+extern const struct cli_noun cli_noun_evse;
 
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);

@@ -18,6 +18,7 @@ static const struct cli_noun *const nouns[] = {
 	&cli_noun_catalog, &cli_noun_settings, &cli_noun_samples,
 	&cli_noun_events,  &cli_noun_poll,     &cli_noun_consumption,
 	&cli_noun_tariff,  &cli_noun_price,    &cli_noun_rule,
+	&cli_noun_evse,
 };
 enum { N_NOUNS = sizeof(nouns) / sizeof(nouns[0]) };
 

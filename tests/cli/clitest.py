@@ -22,6 +22,7 @@ NOUN_VERBS = {
     "board": ["add", "list", "show", "set", "enable", "disable", "delete"],
     "catalog": ["list", "show", "problems"],
     "settings": ["show", "set"],
+    "evse": ["simulate"],
 }
 
 # Every listing of the configuration, as --json.
