@@ -20,9 +20,11 @@ EWS_BEGIN_DECLS
  * under its threshold. A station's zone is the worst of its phases (a
  * single-phase station sees only its phase, EVS-6).
  *
- * Decisions use the *expected* currents: the measured ones less what
- * stations will shed to reach a setpoint already signalled. So a
- * reduction is not repeated while the vehicles follow it.
+ * Decisions use the *expected* currents: the measured ones, less what
+ * each station draws now, plus what it will draw at the setpoint it was
+ * signalled (capped by its vehicle's demand). So a reduction is not
+ * repeated while the vehicles follow it, and a start is counted before
+ * the vehicle draws.
  *
  * - Red (expected): reduce the stations on the overloaded phases, all to
  *   the first step, then all to the second, in the reduction order, as
@@ -31,9 +33,10 @@ EWS_BEGIN_DECLS
  * - Yellow with a request waiting: reduce one station one step per step
  *   (reduction order), to make room (EVS-2).
  * - Green: resume the waiting charge that waits longest (priority
- *   stations first) at the highest step that keeps the phases green;
- *   otherwise raise a reduced charge one step, first-reduced first
- *   (EVS-3). One such action per step.
+ *   stations first) at the highest step that keeps the phases green (the
+ *   hysteresis under the green threshold); otherwise raise a reduced
+ *   charge one step, first-reduced first (EVS-3). One such action per
+ *   step.
  *
  * Orders. Reduction and stop: non-priority stations first; then those
  * that have received the minimum guaranteed charge; then the one
