@@ -366,7 +366,10 @@ class LineFaultTest(RtuTestCase):
                                            self.dev[SLOW], "--json")
         self.assertEqual((rc, json.loads(out)["outcome"]), (3, "timeout"),
                          out + err)
-        self.assertLess(took, 1.0)
+        # The outcome shows the 300 ms timeout applied (the answer comes
+        # at 400 ms); the time bounds the retries only, with room for an
+        # ASan process starting on a loaded machine (1.03 s was seen).
+        self.assertLess(took, 2.0)
         self.line.drain(1, 0.5)
         self.site("settings", "set", "rs485_timeout_ms", 1000)
         try:
