@@ -747,6 +747,8 @@ ews_site_device_update(ews_site *site, const ews_device *dev)
 		st = ews__device_scopes_get(site, copy.id, &before);
 	if (st == EWS_OK)
 		st = store(site, &copy, 0, parked);
+	if (st == EWS_OK)
+		st = ews__evse_device_changed(site, copy.id);
 	/* A new load, groups or "exclude from totals" moves its history. */
 	if (st == EWS_OK)
 		st = ews__device_scopes_get(site, copy.id, &after);
@@ -792,6 +794,8 @@ ews_site_device_delete(ews_site *site, int64_t id)
 		return st;
 	dev.version = EWS_DEVICE_VERSION;
 	st = ews_site_device_get(site, id, &dev);
+	if (st == EWS_OK)
+		st = ews__evse_device_in_use(site, id);
 	if (st == EWS_OK)
 		st = ews__device_scopes_get(site, id, &before);
 	if (st == EWS_OK)

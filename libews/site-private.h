@@ -160,6 +160,12 @@ ews_status ews__site_category_expect(ews_site *site, int64_t id,
 ews_status ews__site_builtin_load(ews_site *site, ews_category_origin origin,
                                   int64_t *out);
 
+/* EWS_EINUSE when the device is Green'Up's total meter (evse-setup.c). */
+ews_status ews__evse_device_in_use(ews_site *site, int64_t device_id);
+/* After a device changed: EWS_EINVAL when it is Green'Up's total meter
+ * and no longer measures every phase's current. */
+ews_status ews__evse_device_changed(ews_site *site, int64_t device_id);
+
 /* Validation helpers (validate.c): pure, they only record the error. */
 /* A fixed text buffer of the caller's struct must hold its NUL. */
 ews_status ews__check_terminated(const char *field, const char *buf,

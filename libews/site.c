@@ -173,6 +173,27 @@ static const char *const migrations[] = {
 	"  commodity INTEGER PRIMARY KEY,"
 	"  stamp INTEGER NOT NULL);"
 	"ALTER TABLE rollup ADD COLUMN cost BLOB;",
+	/* 4 -> 5: Green'Up (EVS-1, EVS-4): the one setup row and the
+	 * stations' default priority. */
+	"CREATE TABLE evse_setup ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  enabled INTEGER NOT NULL,"
+	"  meter_device_id INTEGER REFERENCES device (id),"
+	"  max_current_a REAL NOT NULL,"
+	"  max_charging_current_a REAL NOT NULL,"
+	"  hysteresis_pct REAL NOT NULL,"
+	"  step1_pct REAL NOT NULL,"
+	"  step2_pct REAL NOT NULL,"
+	"  min_charge_ah REAL NOT NULL,"
+	"  failsafe_current_a REAL NOT NULL,"
+	"  period_ms INTEGER NOT NULL,"
+	"  missed_periods INTEGER NOT NULL,"
+	"  change_min_ms INTEGER NOT NULL,"
+	"  pause_min_ms INTEGER NOT NULL);"
+	"CREATE TABLE evse_station ("
+	"  device_id INTEGER PRIMARY KEY"
+	"    REFERENCES device (id) ON DELETE CASCADE,"
+	"  priority INTEGER NOT NULL);",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };

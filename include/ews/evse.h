@@ -1,6 +1,7 @@
 #ifndef EWS_EVSE_H
 #define EWS_EVSE_H
 #include <ews/common.h>
+#include <ews/site.h>
 EWS_BEGIN_DECLS
 
 /**
@@ -168,6 +169,46 @@ EWS_API ews_status ews_evse_step(ews_evse *e, int64_t now_ms,
                                  ews_evse_result *out);
 
 /* ------------------------------------------------------------------ */
+/* A site's Green'Up setup (EVS-1, EVS-4)                              */
+
+enum { EWS_EVSE_SETUP_VERSION = 1 };
+
+typedef struct ews_evse_setup {
+	unsigned int version; /* EWS_EVSE_SETUP_VERSION */
+	int enabled;          /* the control logic, ON/OFF */
+	/* The total power consumption meter: a device of the site that
+	 * measures the current of every phase; 0: a dedicated supply
+	 * (config.meter follows). */
+	int64_t meter_device_id;
+	ews_evse_config config;
+} ews_evse_setup;
+
+/** Defaults: off, no meter, ews_evse_config_init()'s config. */
+EWS_API ews_status ews_evse_setup_init(ews_evse_setup *s, unsigned int version);
+
+/** The site's setup (the defaults until one is stored). */
+EWS_API ews_status ews_site_evse_get(ews_site *site, ews_evse_setup *out);
+
+/**
+ * Store the setup. The configuration is checked as ews_evse_new() would
+ * (while off, the maximum currents may still be 0); the meter must be a
+ * device of the site whose model measures the current of L1, L2 and L3.
+ * Deleting that device is then refused (EWS_EINUSE).
+ * @return EWS_OK; EWS_EINVAL or EWS_ENOTFOUND naming the field.
+ */
+EWS_API ews_status ews_site_evse_set(ews_site *site, const ews_evse_setup *s);
+
+/**
+ * A charging station's default priority (EVS-4, the manual's "Priority
+ * stations"); 0 normal, 1 priority. The device must be an EV station.
+ * @return EWS_OK; EWS_ENOTFOUND; EWS_EINVAL (not a station).
+ */
+EWS_API ews_status ews_site_evse_priority_set(ews_site *site, int64_t device_id,
+                                              int priority);
+EWS_API ews_status ews_site_evse_priority_get(ews_site *site, int64_t device_id,
+                                              int *priority);
+
+/* ------------------------------------------------------------------ */
 /* Simulation for installers                                           */
 
 /** Receives one line of a simulation's output: JSON, without newline. */
@@ -188,8 +229,8 @@ typedef void (*ews_evse_sim_emit)(const char *line, size_t len, void *ctx);
  *         nothing was emitted.
  */
 EWS_API ews_status ews_evse_simulate(const char *scenario, size_t len,
-				     int every_step, ews_evse_sim_emit emit,
-				     void *ctx);
+                                     int every_step, ews_evse_sim_emit emit,
+                                     void *ctx);
 
 EWS_END_DECLS
 #endif /* EWS_EVSE_H */

@@ -13,6 +13,7 @@ sys.dont_write_bytecode = True  # nothing in the source tree
 import clitest  # noqa: E402
 import test_cli_consumption  # noqa: E402
 import test_cli_evse  # noqa: E402
+import test_cli_evse_config  # noqa: E402
 import test_cli_input  # noqa: E402
 import test_cli_samples  # noqa: E402
 import test_cli_site  # noqa: E402
@@ -21,4 +22,5 @@ import test_cli_tariff  # noqa: E402
 if __name__ == "__main__":
     sys.exit(clitest.main(test_cli_input, test_cli_site,
                           test_cli_samples, test_cli_consumption,
-                          test_cli_tariff, test_cli_evse))
+                          test_cli_tariff, test_cli_evse,
+                          test_cli_evse_config))
