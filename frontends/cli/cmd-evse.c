@@ -1,9 +1,13 @@
 /*
  * ews evse simulate SCENARIO.json [--every-step] (issue 6, item 4)
+ * ews evse config show [--json] | config set KEY VALUE (issue 6, item 5)
+ * ews evse station ID [priority|normal] [--json]
  *
- * Runs the Green'Up controller against simulated stations and vehicles
- * (ews_evse_simulate()), without hardware and without a site: the output
- * is the library's, one JSON line each.
+ * simulate runs the Green'Up controller against simulated stations and
+ * vehicles (ews_evse_simulate()), without hardware and without a site:
+ * the output is the library's, one JSON line each. config and station
+ * show and change the site's Green'Up setup (ews_site_evse_get/set) and a
+ * station's default priority (ews_site_evse_priority_get/set).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -81,6 +85,278 @@ run_simulate(struct cli *c, const struct cli_args *a)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* config show | set KEY VALUE                                         */
+
+/* The keys of `config set`, in the order `config show` prints them. */
+enum cfg_key {
+	KEY_ENABLED,
+	KEY_METER,
+	KEY_MAX_CURRENT,
+	KEY_MAX_CHARGING,
+	KEY_HYSTERESIS,
+	KEY_STEP1,
+	KEY_STEP2,
+	KEY_MIN_CHARGE,
+	KEY_FAILSAFE,
+	KEY_PERIOD,
+	N_KEYS
+};
+
+static const char *const key_names[N_KEYS] = {
+	"enabled",
+	"meter",
+	"max_current_a",
+	"max_charging_current_a",
+	"hysteresis_pct",
+	"step1_pct",
+	"step2_pct",
+	"min_charge_ah",
+	"failsafe_current_a",
+	"period_s",
+};
+
+/* The field of the configuration that holds a number key; NULL for
+ * enabled, meter and period_s. */
+static double *
+key_double(ews_evse_setup *s, int k)
+{
+	switch (k) {
+	case KEY_MAX_CURRENT:
+		return &s->config.max_current_a;
+	case KEY_MAX_CHARGING:
+		return &s->config.max_charging_current_a;
+	case KEY_HYSTERESIS:
+		return &s->config.hysteresis_pct;
+	case KEY_STEP1:
+		return &s->config.step1_pct;
+	case KEY_STEP2:
+		return &s->config.step2_pct;
+	case KEY_MIN_CHARGE:
+		return &s->config.min_charge_ah;
+	case KEY_FAILSAFE:
+		return &s->config.failsafe_current_a;
+	default:
+		return NULL;
+	}
+}
+
+/* v as the shortest text that reads back as v ("230", "2.5"). */
+static const char *
+number_text(double v, char *buf, size_t size)
+{
+	for (int prec = 15; prec <= 17; prec++) { /* 50, not 5e+01 */
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
+static void
+print_setup(const ews_evse_setup *s, int json)
+{
+	struct cli_rec r = { 0 };
+	struct cli_json j;
+	char buf[40];
+	int k;
+
+	if (json) {
+		cli_json_init(&j, stdout);
+		cli_json_object_begin(&j);
+		cli_json_field_bool(&j, key_names[KEY_ENABLED], s->enabled);
+		cli_json_field_ref(&j, key_names[KEY_METER],
+		                   s->meter_device_id);
+	} else {
+		cli_rec_str(&r, key_names[KEY_ENABLED], cli_on_off(s->enabled));
+		if (s->meter_device_id)
+			cli_rec_add(&r, key_names[KEY_METER], "%lld",
+			            (long long)s->meter_device_id);
+		else
+			cli_rec_str(&r, key_names[KEY_METER], "none");
+	}
+	for (k = KEY_MAX_CURRENT; k < KEY_PERIOD; k++) {
+		double v = *key_double((ews_evse_setup *)s, k);
+
+		if (json)
+			cli_json_field_double(&j, key_names[k], v);
+		else
+			cli_rec_str(&r, key_names[k],
+			            number_text(v, buf, sizeof(buf)));
+	}
+	if (json) {
+		cli_json_key(&j, key_names[KEY_PERIOD]);
+		cli_json_number_text(&j, cli_milli_text(s->config.period_ms,
+		                                        buf, sizeof(buf)));
+		cli_json_object_end(&j);
+		cli_json_finish(&j);
+	} else {
+		cli_rec_str(
+		        &r, key_names[KEY_PERIOD],
+		        cli_milli_text(s->config.period_ms, buf, sizeof(buf)));
+		cli_rec_print(&r, stdout);
+	}
+}
+
+/* |v|, without libm. */
+static double
+magnitude(double v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* "period_s VALUE": seconds, whole milliseconds. */
+static int
+parse_period(const char *text, int64_t *ms)
+{
+	double v, m;
+
+	if (cli_parse_double(text, &v) != 0 || magnitude(v) > 1e12)
+		return -1;
+	m = (double)(int64_t)(v * 1000 + (v < 0 ? -0.5 : 0.5));
+	if (magnitude(v * 1000 - m) > 1e-6 * (magnitude(m) + 1))
+		return -1;
+	*ms = (int64_t)m;
+	return 0;
+}
+
+/* Apply "KEY VALUE" to s; a usage error for an unknown key or a value
+ * that is not of the key's kind. Whether it is acceptable is for libews. */
+static int
+apply(const struct cli *c, ews_evse_setup *s, const char *key,
+      const char *value)
+{
+	int k;
+
+	for (k = 0; k < N_KEYS; k++)
+		if (strcmp(key, key_names[k]) == 0)
+			break;
+	switch (k) {
+	case N_KEYS:
+		return cli_usage(
+		        c,
+		        "unknown key '%s': give one of enabled, "
+		        "meter, max_current_a, max_charging_current_a, "
+		        "hysteresis_pct, step1_pct, step2_pct, "
+		        "min_charge_ah, failsafe_current_a, period_s",
+		        key);
+	case KEY_ENABLED:
+		if (strcmp(value, "on") == 0)
+			s->enabled = 1;
+		else if (strcmp(value, "off") == 0)
+			s->enabled = 0;
+		else
+			return cli_usage(c, "enabled: '%s' is not on or off",
+			                 value);
+		return CLI_OK;
+	case KEY_METER:
+		if (strcmp(value, "none") == 0)
+			s->meter_device_id = 0;
+		else if (cli_parse_id(value, &s->meter_device_id) != 0)
+			return cli_usage(c,
+			                 "meter: '%s' is not a device id or "
+			                 "none",
+			                 value);
+		return CLI_OK;
+	case KEY_PERIOD:
+		if (parse_period(value, &s->config.period_ms) != 0)
+			return cli_usage(c,
+			                 "period_s: '%s' is not a number of "
+			                 "seconds (whole milliseconds)",
+			                 value);
+		return CLI_OK;
+	default:
+		if (cli_parse_double(value, key_double(s, k)) != 0)
+			return cli_usage(c, "%s: '%s' is not a number", key,
+			                 value);
+		return CLI_OK;
+	}
+}
+
+static int
+run_config(struct cli *c, const struct cli_args *a)
+{
+	const char *action = a->pos[0];
+	ews_evse_setup s;
+	int rc;
+
+	if (strcmp(action, "show") == 0) {
+		if (a->n_pos != 1)
+			return cli_usage(c, "unexpected argument '%s'",
+			                 a->pos[1]);
+	} else if (strcmp(action, "set") == 0) {
+		if (a->n_pos != 3)
+			return cli_usage(c, "config set needs KEY VALUE");
+		if (a->json)
+			return cli_usage(c, "--json is for config show");
+	} else {
+		return cli_usage(c, "unknown action '%s': give show or set",
+		                 action);
+	}
+	/* A bad key or value is a usage error before the site is opened. */
+	if ((rc = cli_done(ews_evse_setup_init(&s, EWS_EVSE_SETUP_VERSION))) !=
+	            CLI_OK ||
+	    (a->n_pos == 3 &&
+	     (rc = apply(c, &s, a->pos[1], a->pos[2])) != CLI_OK))
+		return rc;
+	if ((rc = cli_open_site(c, 0, NULL)) != CLI_OK)
+		return rc;
+	if ((rc = cli_done(ews_site_evse_get(c->site, &s))) != CLI_OK)
+		return rc;
+	if (a->n_pos == 1) {
+		print_setup(&s, a->json);
+		return CLI_OK;
+	}
+	apply(c, &s, a->pos[1], a->pos[2]); /* checked above */
+	return cli_done(ews_site_evse_set(c->site, &s));
+}
+
+/* ------------------------------------------------------------------ */
+/* station ID [priority|normal]                                        */
+
+static int
+run_station(struct cli *c, const struct cli_args *a)
+{
+	struct cli_rec r = { 0 };
+	struct cli_json j;
+	int priority, rc;
+
+	if (a->n_pos == 2) {
+		if (strcmp(a->pos[1], "priority") == 0)
+			priority = 1;
+		else if (strcmp(a->pos[1], "normal") == 0)
+			priority = 0;
+		else
+			return cli_usage(c,
+			                 "unknown action '%s': give priority "
+			                 "or normal",
+			                 a->pos[1]);
+		if (a->json)
+			return cli_usage(c, "--json is for showing a station");
+		if ((rc = cli_open_site(c, 0, NULL)) != CLI_OK)
+			return rc;
+		return cli_done(
+		        ews_site_evse_priority_set(c->site, c->id, priority));
+	}
+	if ((rc = cli_open_site(c, 0, NULL)) != CLI_OK ||
+	    (rc = cli_done(ews_site_evse_priority_get(c->site, c->id,
+	                                              &priority))) != CLI_OK)
+		return rc;
+	if (a->json) {
+		cli_json_init(&j, stdout);
+		cli_json_object_begin(&j);
+		cli_json_field_int(&j, "id", c->id);
+		cli_json_field_bool(&j, "priority", priority);
+		cli_json_object_end(&j);
+		cli_json_finish(&j);
+	} else {
+		cli_rec_add(&r, "id", "%lld", (long long)c->id);
+		cli_rec_str(&r, "priority", priority ? "priority" : "normal");
+		cli_rec_print(&r, stdout);
+	}
+	return CLI_OK;
+}
+
 static const struct cli_opt_spec simulate_opts[] = {
 	{ "every-step", 0, OPT_EVERY_STEP },
 	{ NULL, 0, 0 },
@@ -108,6 +384,45 @@ static const struct cli_verb evse_verbs[] = {
 	  "\n"
 	  "Options:\n"
 	  "  --every-step        print every step, changed or not\n" },
+	{ "config", run_config, NULL, 1, 3, CLI_TAKES_JSON,
+	  "show [--json] | set KEY VALUE",
+	  "Show or change the site's Green'Up setup (EVS-1). Keys:\n"
+	  "  enabled                 on|off: the load management (off)\n"
+	  "  meter                   the total power consumption meter: a\n"
+	  "                          device id, or none for a dedicated\n"
+	  "                          supply (none); its model must measure\n"
+	  "                          the current of L1, L2 and L3, and it\n"
+	  "                          cannot be deleted while it is the meter\n"
+	  "  max_current_a           maximum current available per phase,\n"
+	  "                          the yellow/red threshold (A)\n"
+	  "  max_charging_current_a  maximum current for charging, the\n"
+	  "                          green/yellow threshold (A)\n"
+	  "  hysteresis_pct          % of max_current_a (0)\n"
+	  "  step1_pct, step2_pct    reduction steps, % of a station's\n"
+	  "                          rated current (75, 50)\n"
+	  "  min_charge_ah           minimum guaranteed charge (32)\n"
+	  "  failsafe_current_a      every charge's current while the meter\n"
+	  "                          is lost (6)\n"
+	  "  period_s                the meter's read period (1)\n"
+	  "\n"
+	  "show prints every key; with --json one object, enabled true or\n"
+	  "false, meter an id or null. set changes one key and stores the\n"
+	  "setup, checked whole; while off, the maximum currents may stay\n"
+	  "0 (not known yet). An unknown key or a VALUE that is not on|off,\n"
+	  "an id|none or a number is a usage error (exit 1); a refused\n"
+	  "setup exits 2 naming the field (meter_device_id for meter,\n"
+	  "period_ms for period_s).\n"
+	  "\n"
+	  "Options:\n" },
+	{ "station", run_station, NULL, 1, 2, CLI_TAKES_ID | CLI_TAKES_JSON,
+	  "ID [priority|normal] [--json]",
+	  "Show the default priority of charging station ID (EVS-4), or\n"
+	  "set it: priority stations are reduced and stopped last and\n"
+	  "resume first; normal is the default. ID must be an EV station\n"
+	  "(refused, exit 2, otherwise). With --json: {\"id\", \"priority\":\n"
+	  "true|false}.\n"
+	  "\n"
+	  "Options:\n" },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 

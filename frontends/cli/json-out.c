@@ -200,7 +200,8 @@ cli_json_double(struct cli_json *j, double v)
 		cli_json_null(j);
 		return;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
+	/* From 15 digits: fewer write 50 as "5e+01". */
+	for (int prec = 15; prec <= 17; prec++) {
 		snprintf(buf, sizeof(buf), "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
 			break;
