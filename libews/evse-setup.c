@@ -16,13 +16,11 @@
 ews_status
 ews_evse_setup_init(ews_evse_setup *s, unsigned int version)
 {
-	if (version != EWS_EVSE_SETUP_VERSION)
-		return ews__fail_field(EWS_EINVAL, "version",
-		                       "ews_evse_setup version %u is not "
-		                       "supported (this library knows 1)",
-		                       version);
-	ews_status st;
+	ews_status st = ews__check_version(version, EWS_EVSE_SETUP_VERSION,
+	                                   "ews_evse_setup");
 
+	if (st != EWS_OK)
+		return st;
 	memset(s, 0, sizeof(*s));
 	s->version = version;
 	st = ews_evse_config_init(&s->config, EWS_EVSE_CONFIG_VERSION);
@@ -242,8 +240,9 @@ ews_site_evse_priority_get(ews_site *site, int64_t device_id, int *priority)
 	return st == EWS_ENOTFOUND ? EWS_OK : st;
 }
 
-ews_status
-ews__evse_device_in_use(ews_site *site, int64_t device_id)
+/* Is the device Green'Up's total meter? */
+static ews_status
+is_meter(ews_site *site, int64_t device_id, int *yes)
 {
 	int64_t enabled;
 	ews_status st = ews__site_scalar(site, &enabled,
@@ -251,27 +250,34 @@ ews__evse_device_in_use(ews_site *site, int64_t device_id)
 	                                 " WHERE meter_device_id = ?",
 	                                 "i", device_id);
 
-	if (st == EWS_OK)
+	*yes = st == EWS_OK;
+	return st == EWS_ENOTFOUND ? EWS_OK : st;
+}
+
+ews_status
+ews__evse_device_in_use(ews_site *site, int64_t device_id)
+{
+	int meter;
+	ews_status st = is_meter(site, device_id, &meter);
+
+	if (st == EWS_OK && meter)
 		return ews__fail_field(EWS_EINUSE, "id",
 		                       "device %lld is Green'Up's total power "
 		                       "consumption meter: choose another "
 		                       "(ews evse config set meter …) first",
 		                       (long long)device_id);
-	return st == EWS_ENOTFOUND ? EWS_OK : st;
+	return st;
 }
 
 ews_status
 ews__evse_device_changed(ews_site *site, int64_t device_id)
 {
-	int64_t enabled;
-	ews_status st = ews__site_scalar(site, &enabled,
-	                                 "SELECT enabled FROM evse_setup"
-	                                 " WHERE meter_device_id = ?",
-	                                 "i", device_id);
+	int meter;
+	ews_status st = is_meter(site, device_id, &meter);
 
-	if (st == EWS_ENOTFOUND)
-		return EWS_OK;
-	if (st == EWS_OK && (st = check_meter(site, device_id)) != EWS_OK)
+	if (st != EWS_OK || !meter)
+		return st;
+	if ((st = check_meter(site, device_id)) != EWS_OK)
 		return ews__fail_field(EWS_EINVAL, "model",
 		                       "device %lld is Green'Up's total power "
 		                       "consumption meter, which must measure "

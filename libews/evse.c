@@ -7,6 +7,7 @@
 #include <ews/evse.h>
 
 #include "error-private.h"
+#include "site-private.h"
 
 /*
  * The Green'Up controller (evse.h). Each step: match the stations to
@@ -74,11 +75,11 @@ ews_evse_state_name(ews_evse_state state)
 ews_status
 ews_evse_config_init(ews_evse_config *c, unsigned int version)
 {
-	if (version != EWS_EVSE_CONFIG_VERSION)
-		return ews__fail_field(EWS_EINVAL, "version",
-		                       "ews_evse_config version %u is not "
-		                       "supported (this library knows 1)",
-		                       version);
+	ews_status st = ews__check_version(version, EWS_EVSE_CONFIG_VERSION,
+	                                   "ews_evse_config");
+
+	if (st != EWS_OK)
+		return st;
 	memset(c, 0, sizeof(*c));
 	c->version = version;
 	c->meter = 1;
