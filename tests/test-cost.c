@@ -572,7 +572,7 @@ START_TEST(moving_a_device_moves_its_costs)
 {
 	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
 	int64_t dev = meter_in(1, 0, 0, 0, 0);
-	ews_device d;
+	ews_device d = { .version = EWS_DEVICE_VERSION };
 
 	set_zone("Europe/Rome");
 	manual_rules();

@@ -596,7 +596,7 @@ START_TEST(the_total_meter_keeps_its_three_phase_currents)
 {
 	int64_t meter = meter_add(LOCAL, 5, "Main");
 	ews_evse_setup s = setup_on(meter);
-	ews_device d;
+	ews_device d = { .version = EWS_DEVICE_VERSION };
 
 	setup_set(&s);
 	ck_assert_int_eq(ews_site_device_get(site, meter, &d), EWS_OK);

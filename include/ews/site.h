@@ -198,7 +198,8 @@ EWS_API ews_status ews_site_device_add(ews_site *site, ews_device *dev);
 EWS_API ews_status ews_site_device_update(ews_site *site,
 					  const ews_device *dev);
 
-/** Read device `id` into *out. EWS_OK or EWS_ENOTFOUND. */
+/** Read device `id` into *out, whose version the caller sets first
+ * (0: EWS_DEVICE_VERSION). EWS_OK or EWS_ENOTFOUND. */
 EWS_API ews_status ews_site_device_get(ews_site *site, int64_t id,
 				       ews_device *out);
 
