@@ -154,10 +154,8 @@ ews__plan_get(ews_site *site, ews_commodity c, const ews__plan **out)
 	int64_t stamp;
 	ews_status st;
 
-	if (c < EWS_COMMODITY_ELECTRICITY || c > EWS_COMMODITY_WATER)
-		return ews__fail_field(EWS_EINVAL, "commodity",
-		                       "%d is not electricity, gas or water",
-		                       (int)c);
+	if ((st = ews__check_commodity(c)) != EWS_OK)
+		return st;
 	if (!cache &&
 	    !(cache = site->plan_cache = ews__calloc(1, sizeof(*cache))))
 		return EWS_ENOMEM;

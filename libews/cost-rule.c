@@ -127,12 +127,8 @@ ews_cost_rule_check(const ews_cost_rule *r)
 	if ((st = ews__check_version(r->version, EWS_COST_RULE_VERSION,
 	                             "ews_cost_rule")) != EWS_OK)
 		return st;
-	if (r->commodity != EWS_COMMODITY_ELECTRICITY &&
-	    r->commodity != EWS_COMMODITY_GAS &&
-	    r->commodity != EWS_COMMODITY_WATER)
-		return ews__fail_field(EWS_EINVAL, "commodity",
-		                       "%d is not electricity, gas or water",
-		                       (int)r->commodity);
+	if ((st = ews__check_commodity(r->commodity)) != EWS_OK)
+		return st;
 	if (r->tariff_id <= 0)
 		return ews__fail_field(EWS_EINVAL, "tariff",
 		                       "a rule needs a tariff");

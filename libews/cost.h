@@ -62,6 +62,9 @@ void ews__plan_cache_free(ews_site *site);
  * with other plans). */
 void ews__plan_cache_forget(ews_site *site);
 
+/* Electricity, gas or water, or EWS_EINVAL naming "commodity". */
+ews_status ews__check_commodity(ews_commodity c);
+
 /* A real local date within 1900-9999, or EWS_EINVAL naming field. */
 ews_status ews__check_date(const char *field, const ews_date *d);
 

@@ -111,8 +111,8 @@ ews__check_date(const char *field, const ews_date *d)
 	return EWS_OK;
 }
 
-static ews_status
-check_commodity(ews_commodity c)
+ews_status
+ews__check_commodity(ews_commodity c)
 {
 	if (c == EWS_COMMODITY_ELECTRICITY || c == EWS_COMMODITY_GAS ||
 	    c == EWS_COMMODITY_WATER)
@@ -132,7 +132,7 @@ ews_tariff_init(ews_tariff *t, unsigned int version, ews_commodity commodity)
 	ews_status st =
 	        ews__check_version(version, EWS_TARIFF_VERSION, "ews_tariff");
 
-	if (st != EWS_OK || (st = check_commodity(commodity)) != EWS_OK)
+	if (st != EWS_OK || (st = ews__check_commodity(commodity)) != EWS_OK)
 		return st;
 	memset(t, 0, sizeof(*t));
 	t->version = version;
@@ -159,7 +159,7 @@ ews_status
 ews_site_tariff_list(ews_site *site, ews_commodity commodity, ews_list **out)
 {
 	*out = NULL;
-	if (commodity && check_commodity(commodity) != EWS_OK)
+	if (commodity && ews__check_commodity(commodity) != EWS_OK)
 		return EWS_EINVAL;
 	return ews__site_select(site, EWS__LIST_TARIFF, sizeof(ews_tariff),
 	                        read_tariff, out,
@@ -278,7 +278,7 @@ ews_site_tariff_add(ews_site *site, ews_tariff *t)
 
 	if ((st = ews__check_version(t->version, EWS_TARIFF_VERSION,
 	                             "ews_tariff")) != EWS_OK ||
-	    (st = check_commodity(t->commodity)) != EWS_OK)
+	    (st = ews__check_commodity(t->commodity)) != EWS_OK)
 		return st;
 	copy = *t;
 	copy.id = 0;
@@ -578,7 +578,7 @@ ews_site_flat_price_set(ews_site *site, ews_commodity commodity,
 {
 	ews_status st;
 
-	if ((st = check_commodity(commodity)) != EWS_OK)
+	if ((st = ews__check_commodity(commodity)) != EWS_OK)
 		return st;
 	if ((st = ews__site_begin(site)) != EWS_OK)
 		return st;
