@@ -383,6 +383,19 @@ sim_to(sim *s, int k)
 		sim_step(s);
 }
 
+/* Plugs a, b and c in turn, at t0, t3 and t6, each asking demand_a,
+ * and steps to t6. */
+static inline void
+plug_three(sim *s, size_t a, size_t b, size_t c, double demand_a)
+{
+	sim_plug(s, a, demand_a);
+	sim_to(s, 2);
+	sim_plug(s, b, demand_a);
+	sim_to(s, 5);
+	sim_plug(s, c, demand_a);
+	sim_to(s, 6);
+}
+
 /* Steps up to tick k; no station's setpoint changes. */
 static inline void
 sim_quiet_to(sim *s, int k)

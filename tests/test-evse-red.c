@@ -42,12 +42,7 @@ START_TEST(red_reduces_to_step1_then_step2_then_stops)
 	a = sim_station(&s, 3, 0, 32, 0);
 	b = sim_station(&s, 3, 0, 32, 0);
 	c = sim_station(&s, 3, 0, 32, 0);
-	sim_plug(&s, a, 32);
-	sim_to(&s, 2);
-	sim_plug(&s, b, 32);
-	sim_to(&s, 5);
-	sim_plug(&s, c, 32);
-	sim_to(&s, 6);
+	plug_three(&s, a, b, c, 32);
 	expect(&s, a, EWS_EVSE_CHARGING, 32, 0);
 	expect(&s, b, EWS_EVSE_CHARGING, 32, 0);
 	expect(&s, c, EWS_EVSE_CHARGING, 32, 1);
@@ -178,12 +173,7 @@ START_TEST(red_reduces_only_stations_on_the_overloaded_phase)
 	s2 = sim_station(&s, 1, 2, 32, 0);
 	s3 = sim_station(&s, 3, 0, 32, 0);
 	s1 = sim_station(&s, 1, 1, 32, 0);
-	sim_plug(&s, s2, 32);
-	sim_to(&s, 2);
-	sim_plug(&s, s3, 32);
-	sim_to(&s, 5);
-	sim_plug(&s, s1, 32);
-	sim_to(&s, 6);
+	plug_three(&s, s2, s3, s1, 32);
 	expect(&s, s2, EWS_EVSE_CHARGING, 32, 0);
 	expect(&s, s3, EWS_EVSE_CHARGING, 32, 0);
 	expect(&s, s1, EWS_EVSE_CHARGING, 32, 1);
