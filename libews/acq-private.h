@@ -67,11 +67,18 @@ struct ews__job {
 	struct ews__plan plan;
 };
 
-/* Prepare the read of a device: EWS_ENOMAP when its map is unknown. With
- * counters_only, only its cumulative counters (the recording cycle), or
- * its whole map if it has none. */
+/* Which registers of a map a job reads. */
+enum ews__select {
+	EWS__SELECT_ALL = 0,
+	EWS__SELECT_COUNTERS = 1, /* the recording cycle's: counters and the
+	                             pilot state */
+	EWS__SELECT_CURRENTS = 2  /* the phase currents (Green'Up's meter) */
+};
+
+/* Prepare the read of a device: EWS_ENOMAP when its map is unknown. A
+ * selection the map has nothing of reads the whole map. */
 ews_status ews__job_prepare(ews_site *site, const ews_device *dev,
-                            int counters_only, struct ews__job *job);
+                            enum ews__select what, struct ews__job *job);
 void ews__job_free(struct ews__job *job);
 
 /*

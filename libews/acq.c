@@ -275,19 +275,33 @@ link_read(struct ews__link *link, unsigned int unit,
 /* ------------------------------------------------------------------ */
 /* Jobs: what a device is read with                                    */
 
-/* The registers a job reads: the counters (and an EV station's pilot
- * state, which tells a station failure: ACQ-4), or all of them. */
+static int
+selected(enum ews__select what, ews_quantity q)
+{
+	switch (what) {
+	case EWS__SELECT_COUNTERS:
+		return ews_quantity_is_counter(q) || q == EWS_Q_CP_STATE;
+	case EWS__SELECT_CURRENTS:
+		return q == EWS_Q_CURRENT_L1 || q == EWS_Q_CURRENT_L2 ||
+		       q == EWS_Q_CURRENT_L3;
+	default:
+		return 0;
+	}
+}
+
+/* The registers a job reads: a selection (the counters and an EV
+ * station's pilot state, which tells a station failure: ACQ-4; or the
+ * phase currents), or all of them when the map has none of it. */
 static size_t
-select_registers(const ews_model *m, int counters_only,
+select_registers(const ews_model *m, enum ews__select what,
                  const ews_register **out)
 {
 	size_t i, n = 0;
 
-	for (i = 0; counters_only && i < m->register_count; i++) {
+	for (i = 0; what != EWS__SELECT_ALL && i < m->register_count; i++) {
 		const ews_register *r = ews_model_register(m, i);
 
-		if (ews_quantity_is_counter(r->quantity) ||
-		    r->quantity == EWS_Q_CP_STATE)
+		if (selected(what, r->quantity))
 			out[n++] = r;
 	}
 	if (n > 0)
@@ -308,7 +322,7 @@ ews__unit_of(const ews_device *dev)
 }
 
 ews_status
-ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
+ews__job_prepare(ews_site *site, const ews_device *dev, enum ews__select what,
                  struct ews__job *job)
 {
 	const ews_model *m;
@@ -346,7 +360,7 @@ ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
 		job->regs = ews__calloc(m->register_count, sizeof(*job->regs));
 		if (!job->regs)
 			return EWS_ENOMEM;
-		job->n_regs = select_registers(m, counters_only, job->regs);
+		job->n_regs = select_registers(m, what, job->regs);
 	}
 	return ews__plan_build(job->regs, job->n_regs, 1, MERGE_GAP,
 	                       &job->plan);
@@ -355,6 +369,8 @@ ews__job_prepare(ews_site *site, const ews_device *dev, int counters_only,
 void
 ews__job_free(struct ews__job *job)
 {
+	if (!job)
+		return;
 	ews__plan_free(&job->plan);
 	if (job->regs != job->one)
 		free(job->regs);
@@ -502,7 +518,8 @@ ews_site_device_read(ews_site *site, int64_t id, int64_t now_ms, ews_list **out)
 	*out = NULL;
 	memset(&job, 0, sizeof(job));
 	if ((st = load_target(site, id, &dev, &gw)) == EWS_OK &&
-	    (st = ews__job_prepare(site, &dev, 0, &job)) == EWS_OK &&
+	    (st = ews__job_prepare(site, &dev, EWS__SELECT_ALL, &job)) ==
+	            EWS_OK &&
 	    (st = ews__link_new(site, &gw, 0, &link)) == EWS_OK) {
 		list = ews__list_new(EWS__LIST_READING, sizeof(ews_reading));
 		st = list ? ews__job_read(link, &job, now_ms, list, &res)
@@ -597,7 +614,8 @@ ews_site_device_test(ews_site *site, int64_t id, ews_test_result *out)
 		return st;
 	memset(&job, 0, sizeof(job));
 	if ((st = load_target(site, id, &dev, &gw)) != EWS_OK ||
-	    (st = ews__job_prepare(site, &dev, 0, &job)) != EWS_OK) {
+	    (st = ews__job_prepare(site, &dev, EWS__SELECT_ALL, &job)) !=
+	            EWS_OK) {
 		ews__job_free(&job);
 		return test_refusal(st, out);
 	}

@@ -12,6 +12,7 @@
 #include <ews/store.h>
 
 #include "acq-private.h"
+#include "engine-private.h"
 #include "error-private.h"
 #include "site-private.h"
 
@@ -26,16 +27,23 @@ struct result {
 	ews_poll_result r;   /* r.command_id != 0: a command's result */
 	ews_list *readings;  /* owned; NULL when nothing was read */
 	int station_failure; /* pilot state E or F: the EVSE reports a fault */
+	ews__reply_cb cb; /* a live request's: called instead of dispatch's */
+	void *ud;
+	int64_t mono_us; /* read: answer received; write: request sent */
 };
 
-/* A command waiting for its gateway's worker. */
+/* A command (a write, or a live read) waiting for its gateway's worker. */
 struct command {
 	int64_t id;
 	int64_t device_id;
 	int64_t gateway_id;
 	unsigned int unit;
-	const ews_register *reg; /* the catalogue's: read-only, shared */
+	const ews_register *reg; /* a write's, the catalogue's: shared */
 	uint16_t words[4];
+	struct ews__job *job; /* a live read's, owned; NULL for a write */
+	int64_t now_ms;       /* a live read's time stamp */
+	ews__reply_cb cb;
+	void *ud;
 };
 
 struct worker {
@@ -71,10 +79,19 @@ struct ews_engine {
 	int busy;
 	int64_t cycle_ms;
 	ews_list *cycle_readings;
+	struct forgotten *forgotten; /* live requests no longer wanted */
+	size_t n_forgotten;
 	/* Statuses this engine recorded, by device id: a poll that confirms
 	 * one costs no database read (caller's thread only). */
 	struct known_status *known;
 	size_t n_known;
+};
+
+/* The live requests of a userdata up to a command id: its requester is
+ * gone (a new one may get the same address, with later ids). */
+struct forgotten {
+	const void *ud;
+	int64_t up_to_id;
 };
 
 struct known_status {
@@ -126,23 +143,47 @@ push_result(ews_engine *eng, struct result *res)
 	eng->done[eng->n_done++] = *res;
 }
 
+int64_t
+ews__mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void read_one(struct worker *w, const struct ews__job *job,
+                     int64_t now_ms, struct result *out);
+
 static void
 run_command(struct worker *w, const struct command *cmd, struct result *out)
 {
 	ews_test_result res;
+	int64_t sent_us;
 
-	memset(out, 0, sizeof(*out));
-	memset(&res, 0, sizeof(res));
-	out->r.device_id = cmd->device_id;
-	out->r.gateway_id = cmd->gateway_id;
+	if (cmd->job) {
+		read_one(w, cmd->job, cmd->now_ms, out);
+		ews__job_free(cmd->job);
+		free(cmd->job);
+	} else {
+		memset(out, 0, sizeof(*out));
+		memset(&res, 0, sizeof(res));
+		sent_us = ews__mono_us();
+		if (ews__link_write(w->link, cmd->unit, cmd->reg, cmd->words,
+		                    &res) == EWS_OK)
+			snprintf(res.message, sizeof(res.message), "written");
+		out->r.device_id = cmd->device_id;
+		out->r.gateway_id = cmd->gateway_id;
+		out->r.outcome = res.outcome;
+		out->r.exception_code = res.exception_code;
+		out->r.round_trip_us = res.round_trip_us;
+		snprintf(out->r.message, sizeof(out->r.message), "%s",
+		         res.message);
+		out->mono_us = sent_us;
+	}
 	out->r.command_id = cmd->id;
-	if (ews__link_write(w->link, cmd->unit, cmd->reg, cmd->words, &res) ==
-	    EWS_OK)
-		snprintf(res.message, sizeof(res.message), "written");
-	out->r.outcome = res.outcome;
-	out->r.exception_code = res.exception_code;
-	out->r.round_trip_us = res.round_trip_us;
-	snprintf(out->r.message, sizeof(out->r.message), "%s", res.message);
+	out->cb = cmd->cb;
+	out->ud = cmd->ud;
 }
 
 static void
@@ -163,6 +204,7 @@ read_one(struct worker *w, const struct ews__job *job, int64_t now_ms,
 		return;
 	}
 	st = ews__job_read(w->link, job, now_ms, out->readings, &res);
+	out->mono_us = ews__mono_us();
 	out->r.outcome = res.outcome;
 	out->r.exception_code = res.exception_code;
 	out->r.round_trip_us = res.round_trip_us;
@@ -253,6 +295,10 @@ worker_stop(ews_engine *eng, struct worker *w)
 		ews__job_free(&w->jobs[i]);
 	free(w->jobs);
 	eng->commands -= w->n_cmds; /* dropped with their worker */
+	for (i = 0; i < w->n_cmds; i++) {
+		ews__job_free(w->cmds[i].job);
+		free(w->cmds[i].job);
+	}
 	free(w->cmds);
 	free(w);
 }
@@ -347,6 +393,7 @@ ews_engine_close(ews_engine *eng)
 		worker_stop(eng, eng->workers[i]);
 	free(eng->workers);
 	free(eng->known);
+	free(eng->forgotten);
 	free_results(eng->done, eng->n_done);
 	free(eng->done);
 	free(eng->taken);
@@ -423,7 +470,8 @@ jobs_for(ews_engine *eng, const ews_list *devs, int64_t gw_id,
 
 		if (d->gateway_id != gw_id || !d->enabled)
 			continue;
-		st = ews__job_prepare(eng->site, d, 1, &jobs[n]);
+		st = ews__job_prepare(eng->site, d, EWS__SELECT_COUNTERS,
+		                      &jobs[n]);
 		if (st == EWS_ENOMEM) {
 			ews__job_free(&jobs[n]);
 			while (n > 0)
@@ -601,6 +649,30 @@ update_status(ews_engine *eng, const struct result *res)
 	return st;
 }
 
+static int
+forgotten(const ews_engine *eng, const struct result *res)
+{
+	for (size_t i = 0; i < eng->n_forgotten; i++)
+		if (eng->forgotten[i].ud == res->ud &&
+		    res->r.command_id <= eng->forgotten[i].up_to_id)
+			return 1;
+	return 0;
+}
+
+ews_status
+ews__engine_forget(ews_engine *eng, const void *ud)
+{
+	struct forgotten *grown = ews__realloc(
+	        eng->forgotten, (eng->n_forgotten + 1) * sizeof(*grown));
+
+	if (!grown)
+		return EWS_ENOMEM;
+	eng->forgotten = grown;
+	eng->forgotten[eng->n_forgotten].ud = ud;
+	eng->forgotten[eng->n_forgotten++].up_to_id = eng->last_command_id;
+	return EWS_OK;
+}
+
 static ews_status
 take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 {
@@ -609,8 +681,18 @@ take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 
 	if (res->r.command_id) {
 		eng->commands--;
-		if (cb)
+		if (res->cb && forgotten(eng, res)) {
+			/* its requester is gone */
+		} else if (res->cb) {
+			struct ews__reply reply = { &res->r, res->readings,
+				                    res->mono_us };
+
+			res->cb(&reply, res->ud);
+		} else if (cb) {
 			cb(&res->r, userdata);
+		}
+		ews_list_free(res->readings);
+		res->readings = NULL;
 		return EWS_OK;
 	}
 	st = update_status(eng, res);
@@ -765,40 +847,112 @@ enqueue(ews_engine *eng, struct worker *w, const struct command *cmd)
 	return grown ? EWS_OK : ews__fail(EWS_ENOMEM, "engine: out of memory");
 }
 
+/* A command's device, unit and worker: the device and its gateway must
+ * be ON. */
+static ews_status
+command_target(ews_engine *eng, int64_t device_id, ews_device *dev,
+               struct command *cmd, struct worker **w)
+{
+	ews_gateway gw;
+	ews_status st;
+
+	memset(cmd, 0, sizeof(*cmd));
+	dev->version = EWS_DEVICE_VERSION;
+	gw.version = EWS_GATEWAY_VERSION;
+	if ((st = ews_site_device_get(eng->site, device_id, dev)) ||
+	    (st = ews_site_gateway_get(eng->site, dev->gateway_id, &gw)))
+		return st;
+	if (!gw.enabled || !dev->enabled)
+		return ews__fail_field(
+		        EWS_EDENIED, gw.enabled ? "device" : "gateway",
+		        "'%s' is OFF", gw.enabled ? dev->name : gw.name);
+	if ((st = worker_for(eng, &gw, w)))
+		return st;
+	cmd->device_id = dev->id;
+	cmd->gateway_id = gw.id;
+	cmd->unit = ews__unit_of(dev);
+	return EWS_OK;
+}
+
+static ews_status
+queue_command(ews_engine *eng, struct worker *w, struct command *cmd,
+              int64_t *command_id)
+{
+	ews_status st;
+
+	cmd->id = ++eng->last_command_id;
+	w->seen = 1; /* not retired before the command has run */
+	if ((st = enqueue(eng, w, cmd)) != EWS_OK)
+		return st;
+	if (command_id)
+		*command_id = cmd->id;
+	return EWS_OK;
+}
+
+static ews_status
+write_command(ews_engine *eng, int64_t device_id, ews_quantity quantity,
+              double value, struct command *cmd, struct worker **w)
+{
+	ews_device dev;
+	ews_status st;
+
+	if ((st = command_target(eng, device_id, &dev, cmd, w)) ||
+	    (st = ews__writable_register(eng->site, &dev, quantity, &cmd->reg)))
+		return st;
+	return ews_register_encode(cmd->reg, value, cmd->words, 4);
+}
+
 ews_status
 ews_engine_write(ews_engine *eng, int64_t device_id, ews_quantity quantity,
                  double value, int64_t *command_id)
 {
 	struct command cmd;
 	struct worker *w;
-	ews_device dev;
-	ews_gateway gw;
 	ews_status st;
 
 	*command_id = 0;
-	memset(&cmd, 0, sizeof(cmd));
-	dev.version = EWS_DEVICE_VERSION;
-	gw.version = EWS_GATEWAY_VERSION;
-	if ((st = ews_site_device_get(eng->site, device_id, &dev)) ||
-	    (st = ews_site_gateway_get(eng->site, dev.gateway_id, &gw)))
+	if ((st = write_command(eng, device_id, quantity, value, &cmd, &w)))
 		return st;
-	if (!gw.enabled || !dev.enabled)
-		return ews__fail_field(
-		        EWS_EDENIED, gw.enabled ? "device" : "gateway",
-		        "'%s' is OFF", gw.enabled ? dev.name : gw.name);
-	if ((st = ews__writable_register(eng->site, &dev, quantity,
-	                                 &cmd.reg)) ||
-	    (st = ews_register_encode(cmd.reg, value, cmd.words, 4)) ||
-	    (st = worker_for(eng, &gw, &w)))
+	return queue_command(eng, w, &cmd, command_id);
+}
+
+ews_status
+ews__engine_write(ews_engine *eng, int64_t device_id, ews_quantity quantity,
+                  double value, ews__reply_cb cb, void *ud)
+{
+	struct command cmd;
+	struct worker *w;
+	ews_status st;
+
+	if ((st = write_command(eng, device_id, quantity, value, &cmd, &w)))
 		return st;
-	cmd.id = ++eng->last_command_id;
-	cmd.device_id = dev.id;
-	cmd.gateway_id = gw.id;
-	cmd.unit = ews__unit_of(&dev);
-	w->seen = 1; /* not retired before the command has run */
-	if ((st = enqueue(eng, w, &cmd)) != EWS_OK)
+	cmd.cb = cb;
+	cmd.ud = ud;
+	return queue_command(eng, w, &cmd, NULL);
+}
+
+ews_status
+ews__engine_read(ews_engine *eng, int64_t device_id, enum ews__select what,
+                 int64_t now_ms, ews__reply_cb cb, void *ud)
+{
+	struct command cmd;
+	struct worker *w;
+	ews_device dev;
+	ews_status st;
+
+	if ((st = command_target(eng, device_id, &dev, &cmd, &w)))
 		return st;
-	*command_id = cmd.id;
+	if (!(cmd.job = ews__calloc(1, sizeof(*cmd.job))))
+		return EWS_ENOMEM;
+	cmd.now_ms = now_ms;
+	cmd.cb = cb;
+	cmd.ud = ud;
+	if ((st = ews__job_prepare(eng->site, &dev, what, cmd.job)) ||
+	    (st = queue_command(eng, w, &cmd, NULL))) {
+		ews__job_free(cmd.job);
+		free(cmd.job);
+		return st;
+	}
 	return EWS_OK;
 }
 
