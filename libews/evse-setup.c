@@ -2,6 +2,7 @@
 
 #include <ews/catalog.h>
 #include <ews/evse.h>
+#include <ews/greenup.h>
 
 #include "error-private.h"
 #include "site-private.h"
@@ -91,8 +92,8 @@ device_model(ews_site *site, int64_t id, const char *field,
 	return st;
 }
 
-static int
-is_station(const ews_model *m)
+int
+ews__evse_is_station(const ews_model *m)
 {
 	return m->family == EWS_FAMILY_GREENUP_PREMIUM ||
 	       m->family == EWS_FAMILY_GREENUP ||
@@ -113,7 +114,7 @@ check_meter(ews_site *site, int64_t id)
 
 	if ((st = device_model(site, id, "meter_device_id", &m)) != EWS_OK)
 		return st;
-	if (is_station(m))
+	if (ews__evse_is_station(m))
 		return ews__fail_field(
 		        EWS_EINVAL, "meter_device_id",
 		        "device %lld (%s) is a charging station, "
@@ -186,17 +187,19 @@ ews_site_evse_set(ews_site *site, const ews_evse_setup *s)
 		        c.step2_pct, c.min_charge_ah, c.failsafe_current_a,
 		        c.period_ms, (int64_t)c.missed_periods, c.change_min_ms,
 		        c.pause_min_ms);
+	if (st == EWS_OK)
+		site->config_serial++;
 	return ews__site_end(site, st);
 }
 
 /* The device is an EV charging station. */
-static ews_status
-check_station(ews_site *site, int64_t id)
+ews_status
+ews__evse_check_station(ews_site *site, int64_t id)
 {
 	const ews_model *m;
 	ews_status st = device_model(site, id, "device", &m);
 
-	if (st == EWS_OK && !is_station(m))
+	if (st == EWS_OK && !ews__evse_is_station(m))
 		return ews__fail_field(EWS_EINVAL, "device",
 		                       "device %lld (%s) is not a charging "
 		                       "station",
@@ -205,39 +208,108 @@ check_station(ews_site *site, int64_t id)
 }
 
 ews_status
-ews_site_evse_priority_set(ews_site *site, int64_t device_id, int priority)
+ews_site_evse_station_get(ews_site *site, int64_t device_id,
+                          ews_evse_station_setup *out)
+{
+	ews_status st;
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((st = ews__check_version(out->version,
+	                             EWS_EVSE_STATION_SETUP_VERSION,
+	                             "ews_evse_station_setup")) ||
+	    (st = ews__evse_check_station(site, device_id)))
+		return st;
+	out->device_id = device_id;
+	out->priority = 0;
+	out->rated_a = 32;
+	out->plug_enabled = 1;
+	if ((st = ews__site_prepare(site,
+	                            "SELECT priority, rated_a, plug_enabled"
+	                            " FROM evse_station WHERE device_id = ?",
+	                            &q)))
+		return st;
+	sqlite3_bind_int64(q, 1, device_id);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		out->priority = sqlite3_column_int(q, 0) != 0;
+		out->rated_a = sqlite3_column_double(q, 1);
+		out->plug_enabled = sqlite3_column_int(q, 2) != 0;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+	               ? EWS_OK
+	               : ews__site_db_fail(site, rc);
+}
+
+static ews_status
+check_station_setup(const ews_evse_station_setup *s)
+{
+	ews_status st =
+	        ews__check_version(s->version, EWS_EVSE_STATION_SETUP_VERSION,
+	                           "ews_evse_station_setup");
+
+	if (st != EWS_OK)
+		return st;
+	if (s->priority != 0 && s->priority != 1)
+		return ews__fail_field(EWS_EINVAL, "priority",
+		                       "%d is not 0 (normal) or 1 (priority)",
+		                       s->priority);
+	if (!(s->rated_a >= EWS_EVSE_MIN_A && s->rated_a <= 80))
+		return ews__fail_field(EWS_EINVAL, "rated_a",
+		                       "%g A is outside 6-80 A", s->rated_a);
+	if (s->plug_enabled != 0 && s->plug_enabled != 1)
+		return ews__fail_field(EWS_EINVAL, "plug_enabled",
+		                       "%d is not 0 or 1", s->plug_enabled);
+	return EWS_OK;
+}
+
+ews_status
+ews_site_evse_station_set(ews_site *site, const ews_evse_station_setup *s)
 {
 	ews_status st;
 
+	if ((st = check_station_setup(s)) ||
+	    (st = ews__site_begin(site)) != EWS_OK)
+		return st;
+	if ((st = ews__evse_check_station(site, s->device_id)) == EWS_OK)
+		st = ews__site_exec(site,
+		                    "INSERT OR REPLACE INTO evse_station"
+		                    " (device_id, priority, rated_a,"
+		                    " plug_enabled) VALUES (?, ?, ?, ?)",
+		                    "iidi", s->device_id, (int64_t)s->priority,
+		                    s->rated_a, (int64_t)s->plug_enabled);
+	if (st == EWS_OK)
+		site->config_serial++;
+	return ews__site_end(site, st);
+}
+
+ews_status
+ews_site_evse_priority_set(ews_site *site, int64_t device_id, int priority)
+{
+	ews_evse_station_setup s;
+	ews_status st;
+
+	s.version = EWS_EVSE_STATION_SETUP_VERSION;
 	if (priority != 0 && priority != 1)
 		return ews__fail_field(EWS_EINVAL, "priority",
 		                       "%d is not 0 (normal) or 1 (priority)",
 		                       priority);
-	if ((st = ews__site_begin(site)) != EWS_OK)
+	if ((st = ews_site_evse_station_get(site, device_id, &s)))
 		return st;
-	if ((st = check_station(site, device_id)) == EWS_OK)
-		st = ews__site_exec(site,
-		                    "INSERT OR REPLACE INTO evse_station"
-		                    " (device_id, priority) VALUES (?, ?)",
-		                    "ii", device_id, (int64_t)(priority != 0));
-	return ews__site_end(site, st);
+	s.priority = priority;
+	return ews_site_evse_station_set(site, &s);
 }
 
 ews_status
 ews_site_evse_priority_get(ews_site *site, int64_t device_id, int *priority)
 {
-	int64_t v = 0;
-	ews_status st = check_station(site, device_id);
+	ews_evse_station_setup s;
+	ews_status st;
 
-	*priority = 0;
-	if (st != EWS_OK)
-		return st;
-	st = ews__site_scalar(site, &v,
-	                      "SELECT priority FROM evse_station"
-	                      " WHERE device_id = ?",
-	                      "i", device_id);
-	*priority = st == EWS_OK && v != 0;
-	return st == EWS_ENOTFOUND ? EWS_OK : st;
+	s.version = EWS_EVSE_STATION_SETUP_VERSION;
+	st = ews_site_evse_station_get(site, device_id, &s);
+	*priority = st == EWS_OK ? s.priority : 0;
+	return st;
 }
 
 /* Is the device Green'Up's total meter? */

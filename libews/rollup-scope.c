@@ -121,24 +121,6 @@ struct ews__scope_cache {
 	int active; /* checked by ews__scope_cache_begin() */
 };
 
-static ews_status
-data_version(ews_site *site, int64_t *out)
-{
-	sqlite3_stmt *st;
-	ews_status s;
-	int rc;
-
-	s = ews__site_cached(site, EWS__STMT_DATA_VERSION,
-	                     "PRAGMA data_version", &st);
-	if (s != EWS_OK)
-		return s;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? EWS_OK : ews__site_db_fail(site, rc);
-}
-
 ews_status
 ews__scope_cache_begin(ews_site *site)
 {
@@ -148,7 +130,7 @@ ews__scope_cache_begin(ews_site *site)
 
 	if (!c && !(c = site->scope_cache = ews__calloc(1, sizeof(*c))))
 		return EWS_ENOMEM;
-	if ((st = data_version(site, &version)) != EWS_OK)
+	if ((st = ews__site_data_version(site, &version)) != EWS_OK)
 		return st;
 	if (c->generation != site->generation || c->data_version != version)
 		c->n = c->ntails = 0;

@@ -702,6 +702,7 @@ ews_site_device_add(ews_site *site, ews_device *dev)
 		st = follow_gateway(site, &copy, 0, &parked);
 	if (st == EWS_OK)
 		st = store(site, &copy, 1, parked);
+	site->config_serial++;
 	if ((st = ews__site_end(site, st)) == EWS_OK) {
 		unsigned int version = dev->version;
 
@@ -754,6 +755,7 @@ ews_site_device_update(ews_site *site, const ews_device *dev)
 		st = ews__device_scopes_get(site, copy.id, &after);
 	if (st == EWS_OK)
 		st = ews__rollup_rescope(site, &before, &after);
+	site->config_serial++; /* Green'Up reads its stations again */
 	return ews__site_end(site, st);
 }
 
@@ -780,6 +782,7 @@ ews_site_device_set_enabled(ews_site *site, int64_t id, int enabled)
 		                    "UPDATE device SET enabled = ?,"
 		                    " off_by_gateway = 0 WHERE id = ?",
 		                    "ii", (int64_t)(enabled != 0), id);
+	site->config_serial++; /* Green'Up reads its stations again */
 	return ews__site_end(site, st);
 }
 
@@ -806,5 +809,6 @@ ews_site_device_delete(ews_site *site, int64_t id)
 		st = ews__device_scopes_get(site, id, &after);
 	if (st == EWS_OK)
 		st = ews__rollup_rescope(site, &before, &after);
+	site->config_serial++; /* Green'Up reads its stations again */
 	return ews__site_end(site, st);
 }

@@ -49,6 +49,10 @@ struct ews_site {
 	 * (rollup-scope.c) are valid only for the generation they were
 	 * filled in. */
 	uint64_t generation;
+	/* Bumped by this handle's changes to devices and Green'Up's setup:
+	 * with PRAGMA data_version (other handles' commits), it tells the
+	 * running loop to read its setup again. */
+	uint64_t config_serial;
 	struct ews__scope_cache *scope_cache;
 	struct ews__plan_cache *plan_cache; /* cost.h */
 	char *dir;
@@ -119,6 +123,9 @@ ews_status ews__site_select_one(ews_site *site, int kind, size_t item_size,
 ews_status ews__site_lookup(ews_site *site, enum ews__stmt id, const char *sql,
                             int64_t key, int64_t *out, int *found);
 
+/* PRAGMA data_version: changes when another handle commits. */
+ews_status ews__site_data_version(ews_site *site, int64_t *out);
+
 /* Copy a text column into a fixed buffer ("" for NULL). */
 void ews__site_column_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 
@@ -161,6 +168,11 @@ ews_status ews__site_builtin_load(ews_site *site, ews_category_origin origin,
                                   int64_t *out);
 
 /* EWS_EINUSE when the device is Green'Up's total meter (evse-setup.c). */
+/* The device is an EV charging station (EWS_EINVAL naming "device"). */
+ews_status ews__evse_check_station(ews_site *site, int64_t id);
+struct ews_model;
+int ews__evse_is_station(const struct ews_model *m);
+
 ews_status ews__evse_device_in_use(ews_site *site, int64_t device_id);
 /* After a device changed: EWS_EINVAL when it is Green'Up's total meter
  * and no longer measures every phase's current. */

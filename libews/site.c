@@ -194,6 +194,40 @@ static const char *const migrations[] = {
 	"  device_id INTEGER PRIMARY KEY"
 	"    REFERENCES device (id) ON DELETE CASCADE,"
 	"  priority INTEGER NOT NULL);",
+	/* 5 -> 6: Green'Up live (greenup.h): stations' settings, the
+	 * per-charge commands (for the charge connected at connected_ms),
+	 * and what the running loop last saw and did. */
+	"ALTER TABLE evse_station ADD COLUMN rated_a REAL NOT NULL"
+	"  DEFAULT 32;"
+	"ALTER TABLE evse_station ADD COLUMN plug_enabled INTEGER NOT NULL"
+	"  DEFAULT 1;"
+	"CREATE TABLE evse_charge ("
+	"  device_id INTEGER PRIMARY KEY"
+	"    REFERENCES device (id) ON DELETE CASCADE,"
+	"  connected_ms INTEGER NOT NULL,"
+	"  hold INTEGER NOT NULL,"
+	"  priority_override INTEGER NOT NULL);"
+	"CREATE TABLE evse_live ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  t_ms INTEGER NOT NULL,"
+	"  zone INTEGER NOT NULL,"
+	"  l1_a REAL NOT NULL, l2_a REAL NOT NULL, l3_a REAL NOT NULL,"
+	"  meter_ok INTEGER NOT NULL,"
+	"  failsafe INTEGER NOT NULL);"
+	"CREATE TABLE evse_live_station ("
+	"  device_id INTEGER PRIMARY KEY"
+	"    REFERENCES device (id) ON DELETE CASCADE,"
+	"  powered INTEGER NOT NULL,"
+	"  managed INTEGER NOT NULL,"
+	"  error TEXT NOT NULL,"
+	"  charge INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  cp_state INTEGER NOT NULL,"
+	"  setpoint_a REAL NOT NULL,"
+	"  current_a REAL NOT NULL,"
+	"  charged_ah REAL NOT NULL,"
+	"  connected_ms INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL);",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
@@ -506,6 +540,24 @@ ews__site_end(ews_site *site, ews_status st)
 	 * reuse */
 	ews__plan_cache_forget(site);
 	return st;
+}
+
+ews_status
+ews__site_data_version(ews_site *site, int64_t *out)
+{
+	sqlite3_stmt *st;
+	ews_status s;
+	int rc;
+
+	s = ews__site_cached(site, EWS__STMT_DATA_VERSION,
+	                     "PRAGMA data_version", &st);
+	if (s != EWS_OK)
+		return s;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? EWS_OK : ews__site_db_fail(site, rc);
 }
 
 static ews_status

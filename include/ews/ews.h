@@ -19,5 +19,6 @@
 #include <ews/tariff.h>
 #include <ews/evse.h>
 #include <ews/engine.h>
+#include <ews/greenup.h>
 
 #endif /* EWS_EWS_H */
