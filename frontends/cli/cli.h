@@ -80,7 +80,8 @@ enum cli_opt_id {
 	OPT_ALWAYS,
 	OPT_AT,
 	OPT_COSTS,
-	OPT_EVERY_STEP
+	OPT_EVERY_STEP,
+	OPT_FOR
 };
 
 /* One accepted option of a verb; a table ends with a NULL name. */
@@ -163,6 +164,12 @@ extern const struct cli_noun cli_noun_price;
 extern const struct cli_noun cli_noun_rule;
 extern const struct cli_noun cli_noun_evse;
 
+/* cmd-evse-live.c: the verbs of Green'Up on a site's stations. */
+int cli_evse_run(struct cli *c, const struct cli_args *a);
+int cli_evse_status(struct cli *c, const struct cli_args *a);
+int cli_evse_station(struct cli *c, const struct cli_args *a);
+int cli_evse_charge(struct cli *c, const struct cli_args *a);
+
 /* main.c: reporting. Each returns the exit code to use. */
 int cli_fail(ews_status st);
 /* CLI_OK for EWS_OK, else cli_fail(st). */
@@ -207,6 +214,7 @@ struct cli_json {
 	int after_key;
 	unsigned char first[CLI_JSON_DEPTH];
 	unsigned char flat[CLI_JSON_DEPTH];
+	int compact; /* the whole value on one line (JSON lines) */
 };
 
 void cli_json_init(struct cli_json *j, FILE *f);

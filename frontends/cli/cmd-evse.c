@@ -311,54 +311,14 @@ run_config(struct cli *c, const struct cli_args *a)
 	return cli_done(ews_site_evse_set(c->site, &s));
 }
 
-/* ------------------------------------------------------------------ */
-/* station ID [priority|normal]                                        */
-
-static int
-run_station(struct cli *c, const struct cli_args *a)
-{
-	struct cli_rec r = { 0 };
-	struct cli_json j;
-	int priority, rc;
-
-	if (a->n_pos == 2) {
-		if (strcmp(a->pos[1], "priority") == 0)
-			priority = 1;
-		else if (strcmp(a->pos[1], "normal") == 0)
-			priority = 0;
-		else
-			return cli_usage(c,
-			                 "unknown action '%s': give priority "
-			                 "or normal",
-			                 a->pos[1]);
-		if (a->json)
-			return cli_usage(c, "--json is for showing a station");
-		if ((rc = cli_open_site(c, 0, NULL)) != CLI_OK)
-			return rc;
-		return cli_done(
-		        ews_site_evse_priority_set(c->site, c->id, priority));
-	}
-	if ((rc = cli_open_site(c, 0, NULL)) != CLI_OK ||
-	    (rc = cli_done(ews_site_evse_priority_get(c->site, c->id,
-	                                              &priority))) != CLI_OK)
-		return rc;
-	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_int(&j, "id", c->id);
-		cli_json_field_bool(&j, "priority", priority);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
-	} else {
-		cli_rec_add(&r, "id", "%lld", (long long)c->id);
-		cli_rec_str(&r, "priority", priority ? "priority" : "normal");
-		cli_rec_print(&r, stdout);
-	}
-	return CLI_OK;
-}
-
 static const struct cli_opt_spec simulate_opts[] = {
 	{ "every-step", 0, OPT_EVERY_STEP },
+	{ NULL, 0, 0 },
+};
+
+static const struct cli_opt_spec run_opts[] = {
+	{ "every-step", 0, OPT_EVERY_STEP },
+	{ "for", 1, OPT_FOR },
 	{ NULL, 0, 0 },
 };
 
@@ -414,13 +374,73 @@ static const struct cli_verb evse_verbs[] = {
 	  "period_ms for period_s).\n"
 	  "\n"
 	  "Options:\n" },
-	{ "station", run_station, NULL, 1, 2, CLI_TAKES_ID | CLI_TAKES_JSON,
-	  "ID [priority|normal] [--json]",
-	  "Show the default priority of charging station ID (EVS-4), or\n"
-	  "set it: priority stations are reduced and stopped last and\n"
-	  "resume first; normal is the default. ID must be an EV station\n"
-	  "(refused, exit 2, otherwise). With --json: {\"id\", \"priority\":\n"
-	  "true|false}.\n"
+	{ "station", cli_evse_station, NULL, 1, 3,
+	  CLI_TAKES_ID | CLI_TAKES_JSON,
+	  "ID [priority|normal|enable|disable|rated A|start|wait|none]\n"
+	  "       [--json]",
+	  "Show charging station ID's settings (priority, rated current,\n"
+	  "EV plug), or change one:\n"
+	  "  priority, normal    its default priority (EVS-4): priority\n"
+	  "                      stations are reduced and stopped last and\n"
+	  "                      resume first; normal is the default\n"
+	  "  enable, disable     the EV plug (EVS-5): a disabled plug is\n"
+	  "                      signalled 0 A and left out of the sharing\n"
+	  "  rated A             the station's rated current, 6-80 A (32):\n"
+	  "                      the steps are percentages of it\n"
+	  "  start, wait, none   this charge only (EVS-4): Start puts it\n"
+	  "                      first in the waiting list, Wait holds it\n"
+	  "                      until Start or until the vehicle leaves\n"
+	  "ID must be an EV station (refused, exit 2, otherwise). start,\n"
+	  "wait and none need a vehicle connected, as the running loop\n"
+	  "last reported (refused, exit 2, otherwise). With --json:\n"
+	  "{\"id\", \"priority\", \"rated_a\", \"plug_enabled\"}.\n"
+	  "\n"
+	  "Options:\n" },
+	{ "charge", cli_evse_charge, NULL, 2, 2, CLI_TAKES_ID,
+	  "ID priority|normal|default",
+	  "Priority or Normal for the charge now on station ID only\n"
+	  "(EVS-4), whatever the station's default; default goes back to\n"
+	  "it. It ends when the vehicle leaves. Needs a vehicle connected,\n"
+	  "as the running loop last reported (refused, exit 2).\n"
+	  "\n"
+	  "Options:\n" },
+	{ "run", cli_evse_run, run_opts, 0, 0, 0,
+	  "[--for SECONDS] [--every-step]",
+	  "Run the Green'Up loop on the site's stations (EVS-1..6) until\n"
+	  "SIGINT or SIGTERM, or for SECONDS: every period_s, read the\n"
+	  "total meter's phase currents and every station through the\n"
+	  "acquisition engine; each meter answer runs the controller, and\n"
+	  "changed setpoints (and charge enable, where the map has one)\n"
+	  "are written at once. The status is stored for `ews evse\n"
+	  "status`; Start/Wait and settings changed meanwhile by any\n"
+	  "process are picked up at the next period. ewsd runs the same\n"
+	  "loop alongside recording; this one records nothing.\n"
+	  "\n"
+	  "Prints one JSON line per step that changed the zone, the\n"
+	  "fail-safe or a station's state, charge, setpoint or reason\n"
+	  "(every step with --every-step): {\"t_ms\", \"zone\", \"phase_a\",\n"
+	  "\"meter_ok\", \"failsafe\", \"stations\": [{\"id\", \"charge\",\n"
+	  "\"state\", \"setpoint_a\", \"current_a\", \"charged_ah\",\n"
+	  "\"reason\"}]}; at the end {\"summary\": {\"steps\",\n"
+	  "\"command_steps\", \"writes\", \"write_failures\",\n"
+	  "\"meter_misses\"}}.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --for SECONDS       stop after this long\n"
+	  "  --every-step        print every step, changed or not\n" },
+	{ "status", cli_evse_status, NULL, 0, 0, CLI_TAKES_JSON, "[--json]",
+	  "What the running Green'Up loop last stored (EVS-5): ON/OFF, the\n"
+	  "time of its last step, the zone, the phase currents, whether\n"
+	  "the meter answered and the fail-safe; per station: powered,\n"
+	  "managed, error, the charge (available, busy, charging,\n"
+	  "waiting), the controller's state, setpoint, current, charge\n"
+	  "received and the reason. With --json one object: enabled,\n"
+	  "t_ms, age_s, zone, phase_a, meter_ok, failsafe, stations\n"
+	  "[{id, name, model, powered, managed, plug_enabled, error,\n"
+	  "rated_a, phases, phase, charge, state, setpoint_a, current_a,\n"
+	  "charged_ah, connected_ms, hold, priority, reason}].\n"
+	  "Firmware and hardware versions are not in any public register\n"
+	  "map, so they are not shown.\n"
 	  "\n"
 	  "Options:\n" },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },

@@ -38,7 +38,7 @@ before_value(struct cli_json *j)
 		return;
 	if (!j->first[j->depth])
 		fputc(',', j->f);
-	if (j->flat[j->depth]) {
+	if (j->flat[j->depth] || j->compact) {
 		if (!j->first[j->depth])
 			fputc(' ', j->f);
 	} else {
@@ -65,7 +65,7 @@ close_container(struct cli_json *j, char ch)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (!empty && !flat)
+	if (!empty && !flat && !j->compact)
 		indent(j, j->depth);
 	fputc(ch, j->f);
 }

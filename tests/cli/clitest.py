@@ -22,7 +22,7 @@ NOUN_VERBS = {
     "board": ["add", "list", "show", "set", "enable", "disable", "delete"],
     "catalog": ["list", "show", "problems"],
     "settings": ["show", "set"],
-    "evse": ["simulate", "config", "station"],
+    "evse": ["simulate", "config", "station", "charge", "run", "status"],
 }
 
 # Every listing of the configuration, as --json.

@@ -1,5 +1,6 @@
 """Tests of `ews evse config show|set KEY VALUE` and `ews evse station ID
-[priority|normal]` (issue 6, item 5): the site's Green'Up setup and the
+[priority|normal]` (issue 6, item 5; the other station settings and the
+live loop are in test_cli_evse_live.py): the site's Green'Up setup and the
 stations' default priority, through the real binary."""
 from clitest import SDM630, EwsTestCase
 
@@ -249,12 +250,14 @@ class TestEvseStation(EvseConfigCase):
     def test_priority_and_normal(self):
         st = self.device(STATION, 7, "EV1")
         self.assertEqual(self.json("evse", "station", st),
-                         {"id": st, "priority": False})
+                         {"id": st, "priority": False, "rated_a": 32,
+                          "plug_enabled": True})
         self.assertRegex(self.ok("evse", "station", st),
                          r"(?m)^priority +normal$")
         self.assertEqual(self.ok("evse", "station", st, "priority"), "")
         self.assertEqual(self.json("evse", "station", st),
-                         {"id": st, "priority": True})
+                         {"id": st, "priority": True, "rated_a": 32,
+                          "plug_enabled": True})
         self.assertRegex(self.ok("evse", "station", st),
                          r"(?m)^priority +priority$")
         self.ok("evse", "station", st, "normal")
@@ -292,7 +295,8 @@ class TestEvseStation(EvseConfigCase):
         st = self.device(STATION, 7, "EV1")
         for args in (["evse", "station"],
                      ["evse", "station", "x"],
-                     ["evse", "station", st, "start"],
+                     ["evse", "station", st, "rated"],
+                     ["evse", "station", st, "start", "now"],
                      ["evse", "station", st, "Priority"],
                      ["evse", "station", st, "priority", "now"],
                      ["evse", "station", st, "priority", "--json"]):
@@ -301,5 +305,6 @@ class TestEvseStation(EvseConfigCase):
 
     def test_help(self):
         out = self.ok("evse", "station", "--help", site=None)
-        self.assertIn("Usage: ews evse station ID [priority|normal]", out)
+        self.assertIn("Usage: ews evse station ID [priority|normal|enable|"
+                      "disable|rated A|start|wait|none]", out)
         self.assertIn("--json", out)
