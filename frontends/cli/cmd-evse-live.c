@@ -294,9 +294,8 @@ cli_evse_run(struct cli *c, const struct cli_args *a)
 		st = run_loop(&r, until);
 	if (st == EWS_OK && ews_greenup_status(r.gu, NULL, &stats) == EWS_OK)
 		print_summary(&stats);
-	/* the engine first: it drops the loop's requests still in flight */
+	ews_greenup_close(r.gu); /* before its engine, which it tells */
 	ews_engine_close(r.eng);
-	ews_greenup_close(r.gu);
 	free(r.now);
 	free(r.shown);
 	return st == EWS_OK ? CLI_OK : cli_fail(st);

@@ -141,7 +141,9 @@ typedef struct ews_greenup ews_greenup;
  * A loop for the site's setup, driving its reads and writes through
  * `eng` (which must outlive it). It reads the setup again whenever it
  * changes, from this or another process.
- * @return EWS_OK; EWS_ENOMEM. Release with ews_greenup_close().
+ * @return EWS_OK; EWS_ENOMEM. Release with ews_greenup_close(), before
+ *         the engine: the engine then drops its requests still in
+ *         flight.
  */
 EWS_API ews_status ews_greenup_open(ews_site *site, ews_engine *eng,
                                     ews_greenup **out);
