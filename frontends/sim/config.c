@@ -3,7 +3,8 @@
  * full: an unknown or repeated field, a value of the wrong kind or range,
  * an unknown model or one without a register map is refused with the
  * field named, e.g. "cfg.json: devices[2].faults.exception: 12 is outside
- * 0-11".
+ * 0-11". Fields that tie devices together (a meter's `feeds`) are checked
+ * once every device is read.
  */
 #include <errno.h>
 #include <math.h>
@@ -19,17 +20,19 @@
 enum {
 	FILE_MAX = 1 << 20, /* bytes of a configuration file */
 	FIELD_MAX = 96,     /* "devices[246].faults.reset_counter_at_s" */
-	UNIT_MAX = 247
+	UNIT_MAX = SIM_UNIT_MAX
 };
 
 static const char *const top_fields[] = { "devices", NULL };
 static const char *const device_fields[] = {
-	"unit",    "model",      "profile",    "peak_w",
-	"phases",  "energy_kwh", "setpoint_a", "vehicle_max_a",
-	"vehicle", "peak_dm3_h", "read_code",  "register",
-	"words",   "type",       "word_order", "multiplier",
-	"faults",  NULL
+	"unit",       "model",      "profile",    "peak_w",
+	"phases",     "energy_kwh", "setpoint_a", "vehicle_max_a",
+	"vehicle",    "response_s", "phase",      "load_a",
+	"load_steps", "feeds",      "peak_dm3_h", "read_code",
+	"register",   "words",      "type",       "word_order",
+	"multiplier", "faults",     NULL
 };
+static const char *const step_fields[] = { "at_s", "load_a", NULL };
 static const char *const fault_fields[] = {
 	"latency_ms",         "timeout",      "exception",
 	"reset_counter_at_s", "drop_every_n", NULL
@@ -37,6 +40,7 @@ static const char *const fault_fields[] = {
 static const char *const profile_names[] = { "office", "home", "flat", NULL };
 static const char *const vehicle_names[] = { "schedule", "present", "absent",
 	                                     NULL };
+static const char *const phase_names[] = { "L1", "L2", "L3", NULL };
 
 /* The file being read, for every message. */
 static const char *cfg_file;
@@ -61,6 +65,15 @@ path(char *buf, const char *prefix, const char *name)
 {
 	if (snprintf(buf, FIELD_MAX, "%s%s%s", prefix, *prefix ? "." : "",
 	             name) >= FIELD_MAX)
+		strcpy(buf + FIELD_MAX - 4, "...");
+	return buf;
+}
+
+/* "prefix[i]" into buf (FIELD_MAX bytes, cut if longer). */
+static const char *
+index_path(char *buf, const char *prefix, size_t i)
+{
+	if (snprintf(buf, FIELD_MAX, "%s[%zu]", prefix, i) >= FIELD_MAX)
 		strcpy(buf + FIELD_MAX - 4, "...");
 	return buf;
 }
@@ -280,14 +293,114 @@ parse_special(yajl_val obj, const char *prefix, struct sim_device_cfg *d)
 		                 &i);
 		d->vehicle = (enum sim_vehicle)i;
 	}
+	if (!rc && (x = get(obj, "response_s")))
+		rc = want_num(x, path(f, prefix, "response_s"), 0, 600, 0,
+		              &d->response_s);
+	if (!rc && (x = get(obj, "phase"))) {
+		rc = want_choice(x, path(f, prefix, "phase"), phase_names, &i);
+		d->phase = (unsigned int)i;
+		d->phase_given = 1;
+	}
 	if (!rc && (x = get(obj, "peak_dm3_h")))
 		rc = want_num(x, path(f, prefix, "peak_dm3_h"), 0, 1e7, 1,
 		              &d->peak_dm3_h);
 	d->ev_field = get(obj, "setpoint_a")      ? "setpoint_a"
 	              : get(obj, "vehicle_max_a") ? "vehicle_max_a"
 	              : get(obj, "vehicle")       ? "vehicle"
+	              : get(obj, "response_s")    ? "response_s"
+	              : get(obj, "phase")         ? "phase"
 	                                          : NULL;
 	d->volume_field = get(obj, "peak_dm3_h") ? "peak_dm3_h" : NULL;
+	return rc;
+}
+
+/* load_steps: [{"at_s": S, "load_a": A}, ...], at_s strictly rising. */
+static int
+parse_steps(yajl_val v, const char *prefix, struct sim_device_cfg *d)
+{
+	char item[FIELD_MAX], f[FIELD_MAX];
+	struct sim_load_step *st;
+	yajl_val o, x;
+	size_t i;
+	int rc;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len > SIM_STEPS_MAX)
+		return refuse(prefix, "must be an array of at most %d steps",
+		              SIM_STEPS_MAX);
+	for (i = 0; i < v->u.array.len; i++) {
+		o = v->u.array.values[i];
+		st = &d->steps[d->nsteps++];
+		index_path(item, prefix, i);
+		if (!YAJL_IS_OBJECT(o))
+			return refuse(item, "must be an object {\"at_s\": S, "
+			                    "\"load_a\": A}");
+		if ((rc = check_fields(o, step_fields, item)))
+			return rc;
+		if (!(x = get(o, "at_s")))
+			return refuse(path(f, item, "at_s"), "required");
+		if ((rc = want_num(x, path(f, item, "at_s"), 0, 1e6, 0,
+		                   &st->at_s)))
+			return rc;
+		if (i > 0 && st->at_s <= st[-1].at_s)
+			return refuse(f, "%g is not after the step before (%g)",
+			              st->at_s, st[-1].at_s);
+		if (!(x = get(o, "load_a")))
+			return refuse(path(f, item, "load_a"), "required");
+		if ((rc = want_num(x, path(f, item, "load_a"), 0, 5000, 0,
+		                   &st->load_a)))
+			return rc;
+	}
+	return 0;
+}
+
+/* feeds: unit ids, each once (that they are stations is checked once
+ * every device is read). */
+static int
+parse_feeds(yajl_val v, const char *prefix, struct sim_device_cfg *d)
+{
+	char f[FIELD_MAX];
+	unsigned int u, k;
+	size_t i;
+	int rc;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len > UNIT_MAX)
+		return refuse(prefix, "must be an array of unit ids");
+	for (i = 0; i < v->u.array.len; i++) {
+		index_path(f, prefix, i);
+		if ((rc = want_uint(v->u.array.values[i], f, 1, UNIT_MAX, &u)))
+			return rc;
+		for (k = 0; k < d->nfeeds; k++)
+			if (d->feeds[k] == u)
+				return refuse(f, "unit %u is listed twice", u);
+		d->feeds[d->nfeeds++] = (uint8_t)u;
+	}
+	return 0;
+}
+
+/* Fields only meters take: load_a, load_steps, feeds. */
+static int
+parse_meter(yajl_val obj, const char *prefix, struct sim_device_cfg *d)
+{
+	char f[FIELD_MAX];
+	yajl_val x;
+	int rc = 0;
+
+	if ((x = get(obj, "load_a")))
+		rc = want_num(x, path(f, prefix, "load_a"), 0, 5000, 0,
+		              &d->load_a);
+	if (!rc && (x = get(obj, "load_steps")))
+		rc = parse_steps(x, path(f, prefix, "load_steps"), d);
+	if (!rc && x && d->load_a < 0)
+		return refuse(f,
+		              "needs load_a, the load before the first step");
+	if (!rc && (x = get(obj, "feeds"))) {
+		rc = parse_feeds(x, path(f, prefix, "feeds"), d);
+		d->feeds_given = 1;
+	}
+	d->meter_field = get(obj, "load_a")       ? "load_a"
+	                 : get(obj, "load_steps") ? "load_steps"
+	                 : get(obj, "feeds")      ? "feeds"
+	                                          : NULL;
 	return rc;
 }
 
@@ -356,6 +469,8 @@ parse_device(yajl_val obj, size_t i, struct sim_device_cfg *d)
 	if (!rc)
 		rc = parse_special(obj, prefix, d);
 	if (!rc)
+		rc = parse_meter(obj, prefix, d);
+	if (!rc)
 		rc = parse_generic(obj, prefix, d);
 	return rc;
 }
@@ -392,12 +507,52 @@ resolve_generic(const char *prefix, struct sim_device_cfg *d)
 	return 0;
 }
 
+/* The fields that only some kinds of device take, against the model. */
+static int
+check_kind_fields(const char *prefix, const struct sim_device_cfg *d)
+{
+	const ews_model *m = d->m;
+	int evse = (m->caps & EWS_CAP_EVSE) != 0;
+	int volume = m->commodity != EWS_COMMODITY_ELECTRICITY ||
+	             sim_model_has(m, EWS_Q_VOLUME);
+	char f[FIELD_MAX];
+
+	if (d->ev_field && !evse)
+		return refuse(path(f, prefix, d->ev_field),
+		              "only EV stations take it; %s is not one",
+		              m->key);
+	if (d->meter_field && evse)
+		return refuse(path(f, prefix, d->meter_field),
+		              "only meters take it; %s is an EV station",
+		              m->key);
+	if (d->volume_field && !volume)
+		return refuse(path(f, prefix, d->volume_field),
+		              "only gas and water meters take it");
+	if (d->meter_field && volume)
+		return refuse(path(f, prefix, d->meter_field),
+		              "only electricity meters take it");
+	if (d->feeds_given && (m->caps & EWS_CAP_GENERIC))
+		return refuse(path(f, prefix, "feeds"),
+		              "a generic meter serves no current or power to "
+		              "add the stations to");
+	if (d->phases == 3 && m->phases == 1)
+		return refuse(path(f, prefix, "phases"), "%s is single-phase",
+		              m->key);
+	if (d->phase_given && sim_device_cfg_phases(d) != 1)
+		return refuse(path(f, prefix, "phase"),
+		              "only a single-phase station takes it (%s "
+		              "runs on 3 phases; \"phases\": 1 makes it "
+		              "single-phase)",
+		              m->key);
+	return 0;
+}
+
 static int
 resolve_device(const ews_catalog *cat, size_t i, struct sim_device_cfg *d)
 {
 	char prefix[FIELD_MAX], f[FIELD_MAX];
 	const ews_model *m;
-	int generic;
+	int generic, rc;
 
 	snprintf(prefix, sizeof(prefix), "devices[%zu]", i);
 	if (ews_catalog_find(cat, d->model, &m) != EWS_OK)
@@ -410,25 +565,62 @@ resolve_device(const ews_catalog *cat, size_t i, struct sim_device_cfg *d)
 		return refuse(path(f, prefix, "model"),
 		              "register map unknown for %s: cannot simulate",
 		              m->key);
-	if (generic)
-		return resolve_generic(prefix, d);
-	if (d->generic_field)
+	if (d->generic_field && !generic)
 		return refuse(path(f, prefix, d->generic_field),
 		              "only generic_modbus_meter takes a register; %s "
 		              "has its own map",
 		              m->key);
-	if (d->ev_field && !(m->caps & EWS_CAP_EVSE))
-		return refuse(path(f, prefix, d->ev_field),
-		              "only EV stations take it; %s is not one",
-		              m->key);
-	if (d->volume_field && m->commodity == EWS_COMMODITY_ELECTRICITY &&
-	    !sim_model_has(m, EWS_Q_VOLUME))
-		return refuse(path(f, prefix, d->volume_field),
-		              "only gas and water meters take it");
-	if (d->phases == 3 && m->phases == 1)
-		return refuse(path(f, prefix, "phases"), "%s is single-phase",
-		              m->key);
+	if ((rc = check_kind_fields(prefix, d)))
+		return rc;
+	return generic ? resolve_generic(prefix, d) : 0;
+}
+
+static int
+feeds_unit(const struct sim_device_cfg *d, unsigned int unit)
+{
+	unsigned int k;
+
+	for (k = 0; k < d->nfeeds; k++)
+		if (d->feeds[k] == unit)
+			return 1;
 	return 0;
+}
+
+/* Unit k of device i's feeds is in the file, is an EV station, and has
+ * no other meter upstream (its current would be counted twice). */
+static int
+check_feed(const struct sim_config *c, size_t i, size_t k)
+{
+	unsigned int u = c->devs[i].feeds[k];
+	char f[FIELD_MAX];
+	size_t j;
+
+	snprintf(f, sizeof(f), "devices[%zu].feeds[%zu]", i, k);
+	for (j = 0; j < c->n && c->devs[j].unit != u; j++)
+		;
+	if (j == c->n)
+		return refuse(f, "unit %u is not in the file", u);
+	if (!(c->devs[j].m->caps & EWS_CAP_EVSE))
+		return refuse(f, "unit %u (%s) is not an EV station", u,
+		              c->devs[j].model);
+	for (j = 0; j < i; j++)
+		if (feeds_unit(&c->devs[j], u))
+			return refuse(f,
+			              "unit %u is already fed by devices[%zu]",
+			              u, j);
+	return 0;
+}
+
+static int
+check_feeds(const struct sim_config *c)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; !rc && i < c->n; i++)
+		for (k = 0; !rc && k < c->devs[i].nfeeds; k++)
+			rc = check_feed(c, i, k);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -471,7 +663,7 @@ parse_devices(yajl_val top, const ews_catalog *cat, struct sim_config *out)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return check_feeds(out);
 }
 
 /* The whole file into *out (NUL-terminated). Exit status. */
@@ -546,6 +738,14 @@ sim_device_cfg_init(struct sim_device_cfg *d)
 	d->setpoint_a = 16;
 	d->vehicle_max_a = 16;
 	d->vehicle = SIM_VEHICLE_SCHEDULE;
+	d->response_s = 5;
+	d->load_a = -1;
+}
+
+unsigned int
+sim_device_cfg_phases(const struct sim_device_cfg *d)
+{
+	return d->phases ? d->phases : d->m->phases == 1 ? 1 : 3;
 }
 
 void

@@ -3,8 +3,11 @@
  * one register of a Generic Modbus meter), the libmodbus mapping that
  * covers the span of the map for each read function, and its physical
  * state. sim_device_refresh() brings the state to a time and writes every
- * register's words into the mapping.
+ * register's words into the mapping. A meter that feeds EV stations
+ * (`feeds`) brings their states to the same time and adds what they draw;
+ * all of it under sim->lock, which every server holds while it refreshes.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +63,7 @@ make_params(const struct sim_device_cfg *c, uint64_t seed, struct sim_params *p)
 	memset(p, 0, sizeof(*p));
 	p->kind = m->caps & EWS_CAP_EVSE ? SIM_KIND_EVSE : SIM_KIND_METER;
 	p->profile = c->profile;
-	p->phases = c->phases ? c->phases : m->phases == 1 ? 1 : 3;
+	p->phases = sim_device_cfg_phases(c);
 	p->peak_w = c->peak_w > 0 ? c->peak_w : p->phases == 1 ? 3000 : 12000;
 	p->seed = seed * 1000003u + c->unit;
 	p->breaker = sim_model_has(m, EWS_Q_STATE);
@@ -73,6 +76,9 @@ make_params(const struct sim_device_cfg *c, uint64_t seed, struct sim_params *p)
 	p->setpoint_a = c->setpoint_a;
 	p->vehicle_max_a = c->vehicle_max_a;
 	p->vehicle = c->vehicle;
+	p->response_s = c->response_s;
+	p->phase = c->phase;
+	p->load_a = c->load_a;
 }
 
 /* Lowest address and count of registers per read function. */
@@ -240,22 +246,62 @@ store(struct sim_device *d, const ews_register *r, const uint16_t *w)
 	}
 }
 
+/* Bring d's state to t_s. Load steps and the counter reset fall at
+ * wall-clock times: a due step first brings the state to the simulated
+ * time of its instant, so that the counters integrate the old load until
+ * then (with --time-scale 0 that is the start: nothing to integrate). */
+static void
+device_advance(struct sim *sim, struct sim_device *d, double t_s)
+{
+	const struct sim_device_cfg *c = &d->cfg;
+	double wall = sim_elapsed_s(sim);
+
+	while (d->steps_done < c->nsteps &&
+	       wall >= c->steps[d->steps_done].at_s) {
+		const struct sim_load_step *step = &c->steps[d->steps_done++];
+
+		sim_state_advance(
+		        &d->st,
+		        fmin(t_s, sim->start_s + step->at_s * sim->time_scale));
+		sim_state_set_load(&d->st, step->load_a);
+		sim_log(sim, "unit %u: load %g A", c->unit, step->load_a);
+	}
+	sim_state_advance(&d->st, t_s);
+	if (c->faults.reset_counter_at_s > 0 && !d->reset_done &&
+	    wall >= c->faults.reset_counter_at_s) {
+		sim_state_reset_counters(&d->st);
+		d->reset_done = 1;
+		sim_log(sim, "unit %u: counters reset", c->unit);
+	}
+}
+
+void
+sim_device_values(struct sim *sim, struct sim_device *d, double t_s,
+                  struct sim_values *out)
+{
+	struct sim_values fed;
+	unsigned int k;
+
+	device_advance(sim, d, t_s);
+	sim_state_values(&d->st, out);
+	/* the configuration made sure these are stations, which feed none */
+	for (k = 0; k < d->cfg.nfeeds; k++) {
+		struct sim_device *f = sim_find(sim, d->cfg.feeds[k]);
+
+		device_advance(sim, f, t_s);
+		sim_state_values(&f->st, &fed);
+		sim_values_add_feed(out, &fed);
+	}
+}
+
 void
 sim_device_refresh(struct sim *sim, struct sim_device *d, double t_s)
 {
-	const struct sim_faults *fl = &d->cfg.faults;
 	struct sim_values v;
 	uint16_t w[4];
 	size_t i;
 
-	sim_state_advance(&d->st, t_s);
-	if (fl->reset_counter_at_s > 0 && !d->reset_done &&
-	    sim_elapsed_s(sim) >= fl->reset_counter_at_s) {
-		sim_state_reset_counters(&d->st);
-		d->reset_done = 1;
-		sim_log(sim, "unit %u: counters reset", d->cfg.unit);
-	}
-	sim_state_values(&d->st, &v);
+	sim_device_values(sim, d, t_s, &v);
 	for (i = 0; i < d->nregs; i++) {
 		const ews_register *r = d->regs[i];
 

@@ -57,8 +57,7 @@ sim_print_values(struct sim *sim, FILE *out)
 	for (i = 0; i < sim->ndevs; i++) {
 		struct sim_device *d = &sim->devs[i];
 
-		sim_device_refresh(sim, d, sim->start_s);
-		sim_state_values(&d->st, &v);
+		sim_device_values(sim, d, sim->start_s, &v);
 		fprintf(out,
 		        "%s\n  {\"unit\": %u, \"model\": \"%s\", "
 		        "\"registers\": [",

@@ -5,13 +5,16 @@
  * A meter's total active power follows a daily load profile (office, home
  * or flat) scaled to its peak, spread over its phases; the voltages sit
  * near 230 V, the power factor near 0.95, and currents, reactive and
- * apparent powers follow from them. Counters integrate the powers in
- * steps of at most STEP_S simulated seconds, so they only grow and agree
- * with the powers that were served. An EV station runs the IEC 61851
- * control-pilot states: A without a vehicle, B connected but not charging
- * (setpoint below 6 A, disabled, or battery full), C charging at
- * min(setpoint, vehicle limit, station limit). Every "random" figure is a
- * hash of the device's seed and the time, so a run is reproducible.
+ * apparent powers follow from them; a meter with a fixed load (load_a)
+ * draws that current on each phase instead. Counters integrate the powers
+ * in steps of at most STEP_S simulated seconds, so they only grow and
+ * agree with the powers that were served. An EV station runs the IEC
+ * 61851 control-pilot states: A without a vehicle, B connected but not
+ * charging (setpoint below 6 A, disabled, or battery full), C charging at
+ * 95 % of min(setpoint, vehicle limit, station limit). The vehicle follows
+ * a setpoint or enable write response_s after it: it acts on the command
+ * in force at t - response_s. Every "random" figure is a hash of the
+ * device's seed and the time, so a run is reproducible.
  */
 #include <math.h>
 #include <string.h>
@@ -25,7 +28,10 @@
 #define EV_MIN_A         6.0  /* IEC 61851-1: no charging below 6 A */
 #define EV_STATION_MAX_A 32.0 /* rating of the simulated station */
 #define EV_PF            0.99
-#define TRIP_S           900.0 /* a weekly breaker trip lasts 15 minutes */
+/* On-board chargers draw a little under the signalled maximum; ews's
+ * load management (issue 6) must cope with that margin. */
+#define EV_DRAW 0.95
+#define TRIP_S  900.0 /* a weekly breaker trip lasts 15 minutes */
 
 /* Salts: each figure draws from its own stream of the device's seed. */
 enum {
@@ -187,40 +193,89 @@ ev_session(struct sim_state *s, double t)
 	                                                  (int64_t)start));
 }
 
-static double
-ev_current_a(const struct sim_state *s)
+/* The command the vehicle follows at t: the last one written at or
+ * before t - response_s (cmd[0], in force from the start, if none). */
+static const struct sim_command *
+ev_command(const struct sim_state *s, double t)
 {
-	double a =
-	        fmin(s->setpoint_a, fmin(s->p.vehicle_max_a, EV_STATION_MAX_A));
+	unsigned int k = s->ncmd - 1;
 
-	if (s->session_s < 0 || s->need_wh <= 0 || !s->charge_enable ||
-	    a < EV_MIN_A)
+	while (k > 0 && s->cmd[k].at_s + s->p.response_s > t)
+		k--;
+	return &s->cmd[k];
+}
+
+/* When the vehicle next takes a new command after t; HUGE_VAL: never.
+ * Commands are in time order, so the first one pending is the next. */
+static double
+ev_next_change(const struct sim_state *s, double t)
+{
+	unsigned int k;
+
+	for (k = 1; k < s->ncmd; k++)
+		if (s->cmd[k].at_s + s->p.response_s > t)
+			return s->cmd[k].at_s + s->p.response_s;
+	return HUGE_VAL;
+}
+
+/* Forget the commands that a newer one in force at t replaced. */
+static void
+ev_prune(struct sim_state *s, double t)
+{
+	unsigned int k = (unsigned int)(ev_command(s, t) - s->cmd);
+
+	if (k == 0)
+		return;
+	memmove(s->cmd, s->cmd + k, (s->ncmd - k) * sizeof(*s->cmd));
+	s->ncmd -= k;
+}
+
+static double
+ev_current_a(const struct sim_state *s, double t)
+{
+	const struct sim_command *c = ev_command(s, t);
+	double a =
+	        fmin(c->setpoint_a, fmin(s->p.vehicle_max_a, EV_STATION_MAX_A));
+
+	if (s->session_s < 0 || s->need_wh <= 0 || !c->enable || a < EV_MIN_A)
 		return 0;
-	return a;
+	return EV_DRAW * a;
 }
 
 static int
-ev_cp_state(const struct sim_state *s)
+ev_cp_state(const struct sim_state *s, double t)
 {
 	if (s->session_s < 0)
 		return EWS_CP_A;
-	return ev_current_a(s) > 0 ? EWS_CP_C : EWS_CP_B;
+	return ev_current_a(s, t) > 0 ? EWS_CP_C : EWS_CP_B;
 }
 
 /* ------------------------------------------------------------------ */
 /* Electrical snapshot                                                 */
 
-/* Active power per phase. */
+/* The current of each loaded phase when it is set rather than derived
+ * from a power: an EV's draw or a meter's fixed load; < 0: a profile. */
+static double
+fixed_current_a(const struct sim_state *s, double t)
+{
+	return s->p.kind == SIM_KIND_EVSE ? ev_current_a(s, t) : s->load_a;
+}
+
+/* Active power per phase; the current too when it is fixed (exactly
+ * that current is served, not P / (V pf) rounded). */
 static void
 load_at(const struct sim_state *s, double t, struct elec *e)
 {
 	const struct sim_params *p = &s->p;
-	double total, share[3], sum = 0;
+	double total, share[3], sum = 0, a = fixed_current_a(s, t);
 	unsigned int k, n = p->phases == 1 ? 1 : 3;
+	unsigned int k0 = p->phases == 1 ? p->phase : 0;
 
-	if (p->kind == SIM_KIND_EVSE) {
-		for (k = 0; k < n; k++)
-			e->p[k] = e->v[k] * ev_current_a(s) * EV_PF;
+	if (a >= 0) {
+		for (k = k0; k < k0 + n; k++) {
+			e->i[k] = a;
+			e->p[k] = e->v[k] * a * e->pf[k];
+		}
 		return;
 	}
 	total = p->peak_w * e->frac;
@@ -231,29 +286,25 @@ load_at(const struct sim_state *s, double t, struct elec *e)
 		sum += share[k];
 	}
 	for (k = 0; k < n; k++)
-		e->p[k] = total * share[k] / sum;
+		e->p[k0 + k] = total * share[k] / sum;
 }
 
-/* Current, apparent and reactive power of each phase from P, V, pf. */
+/* Current (unless load_at() fixed it), apparent and reactive power of
+ * each phase from P, V, pf. */
 static void
 derive_phases(const struct sim_state *s, double t, struct elec *e)
 {
 	unsigned int k;
 
 	for (k = 0; k < 3; k++) {
-		e->pf[k] = s->p.kind == SIM_KIND_EVSE
-		                   ? EV_PF
-		                   : 0.95 + 0.02 * smooth(s->p.seed,
-		                                          SALT_PF + k, t, 900);
 		if (e->p[k] <= 0) {
 			e->p[k] = e->i[k] = e->s[k] = e->q[k] = 0;
 			e->pf[k] = 1;
 			e->thd_i[k] = 0;
 			continue;
 		}
-		e->i[k] = s->p.kind == SIM_KIND_EVSE
-		                  ? ev_current_a(s) /* exactly, not P/(V pf) */
-		                  : e->p[k] / (e->v[k] * e->pf[k]);
+		if (!(e->i[k] > 0))
+			e->i[k] = e->p[k] / (e->v[k] * e->pf[k]);
 		e->s[k] = e->v[k] * e->i[k];
 		e->q[k] = sqrt(fmax(0, e->s[k] * e->s[k] - e->p[k] * e->p[k]));
 		e->thd_i[k] =
@@ -273,9 +324,16 @@ elec_at(const struct sim_state *s, double t, struct elec *e)
 	unsigned int k;
 
 	memset(e, 0, sizeof(*e));
-	e->frac = p->kind == SIM_KIND_EVSE ? 0.5 : profile_frac(p->profile, t);
+	/* a steady load (EV, load_a) sits mid-way: voltage, THD */
+	e->frac = p->kind == SIM_KIND_EVSE || s->load_a >= 0
+	                  ? 0.5
+	                  : profile_frac(p->profile, t);
 	e->breaker = breaker_at(p, t);
 	for (k = 0; k < 3; k++) {
+		e->pf[k] = p->kind == SIM_KIND_EVSE
+		                   ? EV_PF
+		                   : 0.95 + 0.02 * smooth(p->seed, SALT_PF + k,
+		                                          t, 900);
 		e->v[k] = 231.5 - 3 * e->frac +
 		          2 * smooth(p->seed, SALT_VOLT + k, t, 600);
 		e->thd_v[k] = 1.5 + 1.2 * e->frac +
@@ -300,6 +358,7 @@ sim_state_init(struct sim_state *s, const struct sim_params *p, double t_s)
 {
 	double e = p->energy_wh, r, share = 0;
 	unsigned int k, n = p->phases == 1 ? 1 : 3;
+	unsigned int k0 = p->phases == 1 ? p->phase : 0;
 
 	memset(s, 0, sizeof(*s));
 	s->p = *p;
@@ -309,11 +368,11 @@ sim_state_init(struct sim_state *s, const struct sim_params *p, double t_s)
 		e = 1000 * (p->kind == SIM_KIND_EVSE ? 500 + 4500 * r
 		                                     : 1000 + 49000 * r);
 	for (k = 0; k < n; k++) {
-		s->import_wh[k] =
+		s->import_wh[k0 + k] =
 		        k + 1 < n ? e * (0.31 +
 		                         0.04 * rand01(p->seed, SALT_SHARE, k))
 		                  : e - share;
-		share += s->import_wh[k];
+		share += s->import_wh[k0 + k];
 	}
 	s->reactive_varh = e * (p->kind == SIM_KIND_EVSE ? 0.05 : 0.3);
 	s->apparent_vah = hypot(e, s->reactive_varh);
@@ -322,6 +381,11 @@ sim_state_init(struct sim_state *s, const struct sim_params *p, double t_s)
 		        1000 * (100 + 9900 * rand01(p->seed, SALT_VOLUME, 0));
 	s->setpoint_a = p->setpoint_a;
 	s->charge_enable = 1;
+	/* the initial setpoint is in force from the start */
+	s->cmd[0] =
+	        (struct sim_command){ t_s - p->response_s, p->setpoint_a, 1 };
+	s->ncmd = 1;
+	s->load_a = p->kind == SIM_KIND_METER ? p->load_a : -1;
 	s->session_s = -2; /* no session seen yet */
 	if (p->kind != SIM_KIND_EVSE)
 		return;
@@ -356,14 +420,12 @@ integrate(struct sim_state *s, double tm, double dt)
 		s->need_wh = fmax(0, s->need_wh - sum_p * h);
 }
 
-void
-sim_state_advance(struct sim_state *s, double t_s)
+static void
+advance_span(struct sim_state *s, double t_s)
 {
 	double span = t_s - s->t_s, dt, t0 = s->t_s;
 	long i, n;
 
-	if (!(span > 0))
-		return;
 	n = (long)ceil(span / STEP_S);
 	if (n > MAX_STEPS)
 		n = MAX_STEPS;
@@ -376,6 +438,16 @@ sim_state_advance(struct sim_state *s, double t_s)
 }
 
 void
+sim_state_advance(struct sim_state *s, double t_s)
+{
+	/* Integrate up to each instant the vehicle takes a new command,
+	 * then from it: no step straddles a change of current. */
+	while (s->t_s < t_s)
+		advance_span(s, fmin(t_s, ev_next_change(s, s->t_s)));
+	ev_prune(s, s->t_s);
+}
+
+void
 sim_state_reset_counters(struct sim_state *s)
 {
 	memset(s->import_wh, 0, sizeof(s->import_wh));
@@ -384,16 +456,37 @@ sim_state_reset_counters(struct sim_state *s)
 	s->volume_dm3 = 0;
 }
 
+/* Remember the registers as they now stand, for the vehicle to follow
+ * response_s later. With every slot waiting, the newest pending command
+ * gives way: it would have been in force the shortest time. */
+static void
+ev_record(struct sim_state *s)
+{
+	ev_prune(s, s->t_s);
+	if (s->ncmd == SIM_COMMANDS_MAX)
+		s->ncmd--;
+	s->cmd[s->ncmd++] =
+	        (struct sim_command){ s->t_s, s->setpoint_a, s->charge_enable };
+}
+
 void
 sim_state_set_setpoint(struct sim_state *s, double a)
 {
 	s->setpoint_a = a;
+	ev_record(s);
 }
 
 void
 sim_state_set_enable(struct sim_state *s, int on)
 {
 	s->charge_enable = on != 0;
+	ev_record(s);
+}
+
+void
+sim_state_set_load(struct sim_state *s, double a)
+{
+	s->load_a = a;
 }
 
 /* ------------------------------------------------------------------ */
@@ -413,15 +506,37 @@ fill_energy(const struct sim_state *s, double *q)
 	q[EWS_Q_VOLUME] = s->volume_dm3; /* exports stay 0 */
 }
 
-static void
-fill_phases(const struct elec *e, double *q)
+static double
+power_factor(double p, double s)
 {
-	double sum_p = 0, sum_q = 0, sum_s = 0, nre = 0, nim = 0;
+	return s > 0 ? p / s : 1;
+}
+
+/* The neutral current from the phasors of the phase currents: 120°
+ * apart, each lagging its voltage by acos(pf). */
+static double
+neutral_a(const double *q)
+{
+	double nre = 0, nim = 0;
 	unsigned int k;
 
 	for (k = 0; k < 3; k++) {
-		double a = -2 * M_PI * k / 3 - acos(fmin(1, e->pf[k]));
+		double a = -2 * M_PI * k / 3 -
+		           acos(fmin(1, q[EWS_Q_POWER_FACTOR_L1 + k]));
 
+		nre += q[EWS_Q_CURRENT_L1 + k] * cos(a);
+		nim += q[EWS_Q_CURRENT_L1 + k] * sin(a);
+	}
+	return hypot(nre, nim);
+}
+
+static void
+fill_phases(const struct elec *e, double *q)
+{
+	double sum_p = 0, sum_q = 0, sum_s = 0;
+	unsigned int k;
+
+	for (k = 0; k < 3; k++) {
 		q[EWS_Q_ACTIVE_POWER_L1 + k] = e->p[k];
 		q[EWS_Q_REACTIVE_POWER_L1 + k] = e->q[k];
 		q[EWS_Q_APPARENT_POWER_L1 + k] = e->s[k];
@@ -437,14 +552,12 @@ fill_phases(const struct elec *e, double *q)
 		sum_p += e->p[k];
 		sum_q += e->q[k];
 		sum_s += e->s[k];
-		nre += e->i[k] * cos(a);
-		nim += e->i[k] * sin(a);
 	}
 	q[EWS_Q_ACTIVE_POWER] = sum_p;
 	q[EWS_Q_REACTIVE_POWER] = sum_q;
 	q[EWS_Q_APPARENT_POWER] = sum_s;
-	q[EWS_Q_POWER_FACTOR] = sum_s > 0 ? sum_p / sum_s : 1;
-	q[EWS_Q_CURRENT_N] = hypot(nre, nim);
+	q[EWS_Q_POWER_FACTOR] = power_factor(sum_p, sum_s);
+	q[EWS_Q_CURRENT_N] = neutral_a(q);
 }
 
 void
@@ -461,10 +574,36 @@ sim_state_values(const struct sim_state *s, struct sim_values *out)
 	q[EWS_Q_STATE] = e.breaker;
 	q[EWS_Q_TEMPERATURE] = e.temp_c;
 	if (s->p.kind == SIM_KIND_EVSE) {
-		q[EWS_Q_CP_STATE] = ev_cp_state(s);
+		q[EWS_Q_CP_STATE] = ev_cp_state(s, s->t_s);
 		q[EWS_Q_SETPOINT_CURRENT] = s->setpoint_a;
 		q[EWS_Q_CHARGE_ENABLE] = s->charge_enable;
 	}
+}
+
+void
+sim_values_add_feed(struct sim_values *v, const struct sim_values *feed)
+{
+	const double *g = feed->q;
+	double *q = v->q;
+	unsigned int k;
+
+	for (k = 0; k < 3; k++) {
+		q[EWS_Q_CURRENT_L1 + k] += g[EWS_Q_CURRENT_L1 + k];
+		q[EWS_Q_ACTIVE_POWER_L1 + k] += g[EWS_Q_ACTIVE_POWER_L1 + k];
+		q[EWS_Q_REACTIVE_POWER_L1 + k] +=
+		        g[EWS_Q_REACTIVE_POWER_L1 + k];
+		q[EWS_Q_APPARENT_POWER_L1 + k] +=
+		        g[EWS_Q_APPARENT_POWER_L1 + k];
+		q[EWS_Q_POWER_FACTOR_L1 + k] =
+		        power_factor(q[EWS_Q_ACTIVE_POWER_L1 + k],
+		                     q[EWS_Q_APPARENT_POWER_L1 + k]);
+	}
+	q[EWS_Q_ACTIVE_POWER] += g[EWS_Q_ACTIVE_POWER];
+	q[EWS_Q_REACTIVE_POWER] += g[EWS_Q_REACTIVE_POWER];
+	q[EWS_Q_APPARENT_POWER] += g[EWS_Q_APPARENT_POWER];
+	q[EWS_Q_POWER_FACTOR] =
+	        power_factor(q[EWS_Q_ACTIVE_POWER], q[EWS_Q_APPARENT_POWER]);
+	q[EWS_Q_CURRENT_N] = neutral_a(q);
 }
 
 /* Relative size of harmonic `order` in the distortion: odd orders

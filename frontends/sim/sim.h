@@ -49,6 +49,12 @@ enum sim_vehicle {
 
 enum sim_kind { SIM_KIND_METER, SIM_KIND_EVSE };
 
+enum {
+	SIM_UNIT_MAX = 247,    /* unit ids 1-247 */
+	SIM_COMMANDS_MAX = 16, /* EV: setpoint writes remembered */
+	SIM_STEPS_MAX = 16     /* meters: load steps */
+};
+
 struct sim_params {
 	enum sim_kind kind;
 	enum sim_profile profile;
@@ -62,6 +68,16 @@ struct sim_params {
 	double setpoint_a;    /* EV: initial current setpoint */
 	double vehicle_max_a; /* EV: the vehicle's own current limit */
 	enum sim_vehicle vehicle;
+	double response_s;  /* EV: the vehicle follows a write this late */
+	unsigned int phase; /* phase of a single-phase load: 0-2 (L1-L3) */
+	double load_a;      /* meters: fixed load per phase; < 0: profile */
+};
+
+/* A setpoint or enable write, as the vehicle will see it. */
+struct sim_command {
+	double at_s; /* simulated time of the write */
+	double setpoint_a;
+	int enable;
 };
 
 struct sim_state {
@@ -71,10 +87,15 @@ struct sim_state {
 	double reactive_varh;
 	double apparent_vah;
 	double volume_dm3;
-	double setpoint_a;
+	double setpoint_a; /* EV: the registers, as written */
 	int charge_enable;
+	/* EV: the writes, oldest first; cmd[0] is in force, the others
+	 * wait for their response time. */
+	struct sim_command cmd[SIM_COMMANDS_MAX];
+	unsigned int ncmd;
 	double session_s; /* arrival of the connected vehicle; -1 */
 	double need_wh;   /* energy the vehicle still takes */
+	double load_a;    /* meters: own fixed load per phase; < 0: profile */
 };
 
 /* Canonical values (units of <ews/quantity.h>) of every quantity. */
@@ -86,9 +107,18 @@ void sim_state_init(struct sim_state *s, const struct sim_params *p,
                     double t_s);
 void sim_state_advance(struct sim_state *s, double t_s);
 void sim_state_reset_counters(struct sim_state *s);
+/* A write to the setpoint or enable register at the state's time (so
+ * advance the state to the time of the write first). The registers read
+ * back at once; the vehicle follows response_s later. */
 void sim_state_set_setpoint(struct sim_state *s, double a);
 void sim_state_set_enable(struct sim_state *s, int on);
+/* A meter's own fixed load becomes `a` A per phase from the state's time. */
+void sim_state_set_load(struct sim_state *s, double a);
 void sim_state_values(const struct sim_state *s, struct sim_values *out);
+/* Add what a station downstream of a meter draws (its values) to the
+ * meter's currents and powers; power factors follow from the sums.
+ * Counters are left alone. */
+void sim_values_add_feed(struct sim_values *v, const struct sim_values *feed);
 double sim_values_get(const struct sim_values *v, ews_quantity q,
                       unsigned int order);
 
@@ -111,6 +141,11 @@ struct sim_faults {
 	unsigned int drop_every_n; /* close the connection every Nth request */
 };
 
+struct sim_load_step {
+	double at_s;   /* wall-clock seconds after start */
+	double load_a; /* the meter's own load from then on */
+};
+
 struct sim_device_cfg {
 	unsigned int unit;
 	char model[EWS_NAME_MAX];
@@ -122,12 +157,20 @@ struct sim_device_cfg {
 	double setpoint_a;   /* EV fields */
 	double vehicle_max_a;
 	enum sim_vehicle vehicle;
+	double response_s;  /* EV: the vehicle's response time */
+	unsigned int phase; /* single-phase station: 0-2 (L1-L3) */
+	double load_a;      /* meters: fixed own load; < 0: profile */
+	struct sim_load_step steps[SIM_STEPS_MAX];
+	unsigned int nsteps;
+	uint8_t feeds[SIM_UNIT_MAX]; /* meters: units of the stations fed */
+	unsigned int nfeeds;
 	double peak_dm3_h;          /* 0: default for the commodity */
 	ews_register generic;       /* generic_modbus_meter: its one register */
 	unsigned int generic_given; /* SIM_GIVEN_* bits */
 	struct sim_faults faults;
 	/* first field given that only some models take, for the refusal */
-	const char *ev_field, *generic_field, *volume_field;
+	const char *ev_field, *generic_field, *volume_field, *meter_field;
+	int phase_given, feeds_given;
 };
 
 /* Fields of a generic meter's register that were given. */
@@ -163,6 +206,10 @@ void sim_config_free(struct sim_config *c);
 /* Defaults every device gets before its fields are read. */
 void sim_device_cfg_init(struct sim_device_cfg *d);
 
+/* Phases carrying the device's load: the configured ones, else the
+ * model's (1 or 3). */
+unsigned int sim_device_cfg_phases(const struct sim_device_cfg *d);
+
 /* ------------------------------------------------------------------ */
 /* Simulated devices (device.c)                                        */
 
@@ -175,6 +222,7 @@ struct sim_device {
 	struct sim_state st;
 	unsigned long requests;
 	int reset_done;
+	unsigned int steps_done; /* load steps applied */
 };
 
 struct sim {
@@ -204,8 +252,14 @@ struct sim_device *sim_find(struct sim *sim, unsigned int unit);
 /* Whether model m's map has a register for q. */
 int sim_model_has(const ews_model *m, ews_quantity q);
 
-/* Bring the device's state to `t_s` (applies a due counter reset) and
- * encode every register into its mapping. Call with sim->lock held. */
+/* What d serves at `t_s`: its state brought there (applying a due load
+ * step or counter reset), plus the stations it feeds, brought to the
+ * same time. Call with sim->lock held. */
+void sim_device_values(struct sim *sim, struct sim_device *d, double t_s,
+                       struct sim_values *out);
+
+/* sim_device_values(), encoded into every register of its mapping. Call
+ * with sim->lock held. */
 void sim_device_refresh(struct sim *sim, struct sim_device *d, double t_s);
 
 /* The register of d's map that `function` reads at `address`. */

@@ -1,8 +1,9 @@
 /*
  * The devices of one gateway of a site, as a configuration: each
  * device's Modbus address becomes its unit id, the Generic Modbus meter
- * keeps its register, and models the simulator cannot serve (no register
- * map, no address, an address already taken) are skipped with a warning.
+ * keeps its register, a single-phase station loads its phase, and models
+ * the simulator cannot serve (no register map, no address, an address
+ * already taken) are skipped with a warning.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,11 @@ add_device(const ews_catalog *cat, const ews_device *dev,
 	d->unit = dev->address;
 	d->m = m;
 	snprintf(d->model, sizeof(d->model), "%s", m->key);
+	if ((m->caps & EWS_CAP_EVSE) && dev->phase >= 1 && dev->phase <= 3) {
+		/* a single-phase station loads the phase it is wired to */
+		d->phases = 1;
+		d->phase = dev->phase - 1;
+	}
 	if (m->caps & EWS_CAP_GENERIC) {
 		d->generic.function = dev->read_code;
 		d->generic.address = dev->reg_address;

@@ -17,11 +17,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simtest  # noqa: E402
 import test_sim_config  # noqa: E402
 import test_sim_ev  # noqa: E402
+import test_sim_feeds  # noqa: E402
 import test_sim_faults  # noqa: E402
 import test_sim_rtu  # noqa: E402
 import test_sim_site  # noqa: E402
 import test_sim_values  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(simtest.main(test_sim_values, test_sim_ev, test_sim_faults,
-                          test_sim_config, test_sim_site, test_sim_rtu))
+    sys.exit(simtest.main(test_sim_values, test_sim_ev, test_sim_feeds,
+                          test_sim_faults, test_sim_config, test_sim_site,
+                          test_sim_rtu))

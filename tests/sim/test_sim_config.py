@@ -7,6 +7,8 @@ import simtest
 GOOD = {"unit": 1, "model": "eastron_sdm630"}
 GENERIC = {"unit": 5, "model": "generic_modbus_meter", "read_code": 4,
            "register": "0x0048", "words": 2, "type": "f32", "multiplier": 1}
+STATION = {"unit": 7, "model": "heidelberg_energy_control"}
+METER = dict(GOOD, load_a=100)
 
 # (devices or raw text, text the error must contain)
 REFUSED = [
@@ -61,6 +63,76 @@ REFUSED = [
      "devices[0].vehicle: must be one of"),
     ('{"devices": [{"unit": 1, "unit": 2, "model": "eastron_sdm630"}]}',
      "devices[0].unit: given twice"),
+    ([dict(GENERIC, setpoint_a=10)], "devices[0].setpoint_a: only EV "
+     "stations take it; generic_modbus_meter is not one"),
+    # the vehicle's response time
+    ([dict(GOOD, response_s=1)], "devices[0].response_s: only EV stations "
+     "take it; eastron_sdm630 is not one"),
+    ([dict(STATION, response_s=601)],
+     "devices[0].response_s: 601 is outside 0-600"),
+    ([dict(STATION, response_s=-1)],
+     "devices[0].response_s: -1 is outside 0-600"),
+    ([dict(STATION, response_s="5")],
+     "devices[0].response_s: must be a number"),
+    # the phase of a single-phase station
+    ([dict(GOOD, phase="L2")], "devices[0].phase: only EV stations take "
+     "it"),
+    ([dict(STATION, phases=1, phase="L4")],
+     'devices[0].phase: must be one of "L1", "L2", "L3"'),
+    ([dict(STATION, phase="L2")], "devices[0].phase: only a single-phase "
+     "station takes it (heidelberg_energy_control runs on 3 phases"),
+    ([dict(STATION, phases=3, phase="L1")], "devices[0].phase: only a "
+     "single-phase station takes it"),
+    # a meter's fixed load and its steps
+    ([dict(STATION, load_a=10)], "devices[0].load_a: only meters take it; "
+     "heidelberg_energy_control is an EV station"),
+    ([dict(GOOD, load_a=5001)], "devices[0].load_a: 5001 is outside "
+     "0-5000"),
+    ([dict(GOOD, load_a="lots")], "devices[0].load_a: must be a number"),
+    ([dict(GOOD, load_steps=[{"at_s": 1, "load_a": 2}])],
+     "devices[0].load_steps: needs load_a"),
+    ([dict(METER, load_steps={"at_s": 1})],
+     "devices[0].load_steps: must be an array of at most 16 steps"),
+    ([dict(METER, load_steps=[{"at_s": s, "load_a": 1}
+                              for s in range(17)])],
+     "devices[0].load_steps: must be an array of at most 16 steps"),
+    ([dict(METER, load_steps=[5])],
+     "devices[0].load_steps[0]: must be an object"),
+    ([dict(METER, load_steps=[{"at_s": 10, "load_a": 1},
+                              {"at_s": 10, "load_a": 2}])],
+     "devices[0].load_steps[1].at_s: 10 is not after the step before "
+     "(10)"),
+    ([dict(METER, load_steps=[{"at_s": 2e6, "load_a": 1}])],
+     "devices[0].load_steps[0].at_s: 2e+06 is outside 0-1e+06"),
+    ([dict(METER, load_steps=[{"at_s": 1, "load_a": -1}])],
+     "devices[0].load_steps[0].load_a: -1 is outside 0-5000"),
+    ([dict(METER, load_steps=[{"at_s": 1}])],
+     "devices[0].load_steps[0].load_a: required"),
+    ([dict(METER, load_steps=[{"load_a": 1}])],
+     "devices[0].load_steps[0].at_s: required"),
+    ([dict(METER, load_steps=[{"at_s": 1, "load_a": 1, "x": 0}])],
+     "devices[0].load_steps[0].x: unknown field"),
+    # a meter upstream of stations
+    ([dict(GOOD, feeds=[7]), STATION, dict(STATION, unit=8, feeds=[7])],
+     "devices[2].feeds: only meters take it; heidelberg_energy_control is "
+     "an EV station"),
+    ([dict(GENERIC, feeds=[7]), STATION],
+     "devices[0].feeds: a generic meter serves no current"),
+    ([dict(GOOD, feeds=7), STATION],
+     "devices[0].feeds: must be an array of unit ids"),
+    ([dict(GOOD, feeds=[0]), STATION],
+     "devices[0].feeds[0]: 0 is outside 1-247"),
+    ([dict(GOOD, feeds=[7, 7]), STATION],
+     "devices[0].feeds[1]: unit 7 is listed twice"),
+    ([dict(GOOD, feeds=[9]), STATION],
+     "devices[0].feeds[0]: unit 9 is not in the file"),
+    ([dict(GOOD, feeds=[2]), {"unit": 2, "model": "eastron_sdm120"}],
+     "devices[0].feeds[0]: unit 2 (eastron_sdm120) is not an EV station"),
+    ([dict(GOOD, feeds=[1])],
+     "devices[0].feeds[0]: unit 1 (eastron_sdm630) is not an EV station"),
+    ([dict(GOOD, feeds=[7]), STATION, dict(GOOD, unit=2, feeds=[8, 7]),
+      dict(STATION, unit=8)],
+     "devices[2].feeds[1]: unit 7 is already fed by devices[0]"),
 ]
 
 

@@ -25,7 +25,7 @@ from ptyline import Line  # noqa: E402
 
 DEVICES = [{"unit": 1, "model": "eastron_sdm630"},
            {"unit": 7, "model": "heidelberg_energy_control",
-            "vehicle": "present", "vehicle_max_a": 32},
+            "vehicle": "present", "vehicle_max_a": 32, "response_s": 0},
            {"unit": 5, "model": "generic_modbus_meter", "read_code": 4,
             "register": "0x0048", "words": 2, "type": "f32",
             "multiplier": 1}]
@@ -121,7 +121,7 @@ class TestRtu(simtest.SimTestCase):
             self.assertFalse(client.write_register(0x105, 100,
                                                    slave=7).isError())
             self.assertEqual(client.read_input_registers(6, 3, slave=7)
-                             .registers, [100, 100, 100])
+                             .registers, [95, 95, 95])  # 95 % of 10 A
         finally:
             client.close()
         self.assertEqual(self.stop()[0], 0)
@@ -152,5 +152,5 @@ class TestRtu(simtest.SimTestCase):
                             "-1", "-o", "1", self.line.path(1)],
                            capture_output=True, text=True, timeout=10)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertIn("[6]: \t160", p.stdout)
-        self.assertIn("[8]: \t160", p.stdout)
+        self.assertIn("[6]: \t152", p.stdout)  # 95 % of 16 A
+        self.assertIn("[8]: \t152", p.stdout)
