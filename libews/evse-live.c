@@ -33,11 +33,12 @@ current_charge(ews_site *site, int64_t device_id, int64_t *connected_ms)
 	ews_status st = ews__evse_check_station(site, device_id);
 
 	*connected_ms = 0;
-	if (st == EWS_OK)
-		st = ews__site_scalar(site, connected_ms,
-		                      "SELECT connected_ms FROM"
-		                      " evse_live_station WHERE device_id = ?",
-		                      "i", device_id);
+	if (st != EWS_OK)
+		return st;
+	st = ews__site_scalar(site, connected_ms,
+	                      "SELECT connected_ms FROM"
+	                      " evse_live_station WHERE device_id = ?",
+	                      "i", device_id);
 	if (st == EWS_ENOTFOUND || (st == EWS_OK && *connected_ms == 0))
 		return ews__fail_field(
 		        EWS_EDENIED, "device",
@@ -159,6 +160,18 @@ station_differs(const ews_evse_station_status *a,
 	       strcmp(a->reason, b->reason);
 }
 
+/* The same stations in the same order. */
+static int
+same_stations(const ews_evse_status *a, const ews_evse_status *b)
+{
+	if (!b || a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->station[i].device_id != b->station[i].device_id)
+			return 0;
+	return 1;
+}
+
 ews_status
 ews__evse_live_store(ews_site *site, const ews_evse_status *now,
                      const ews_evse_status *before)
@@ -175,15 +188,14 @@ ews__evse_live_store(ews_site *site, const ews_evse_status *now,
 	                    "iidddii", now->t_ms, (int64_t)now->zone,
 	                    now->phase_a[0], now->phase_a[1], now->phase_a[2],
 	                    (int64_t)now->meter_ok, (int64_t)now->failsafe);
-	if (!before || before->n != now->n)
-		st = st ? st
-		        : ews__site_exec(site, "DELETE FROM evse_live_station",
-		                         "");
+	if (!same_stations(now, before))
+		before = NULL; /* every row again, and none left over */
+	if (!before && st == EWS_OK)
+		st = ews__site_exec(site, "DELETE FROM evse_live_station", "");
 	for (i = 0; st == EWS_OK && i < now->n; i++) {
 		const ews_evse_station_status *s = &now->station[i];
 
-		if (before && before->n == now->n &&
-		    !station_differs(s, &before->station[i]))
+		if (before && !station_differs(s, &before->station[i]))
 			continue;
 		st = store_station(site, s);
 		/* the vehicle left: its charge's commands end (EVS-4) */

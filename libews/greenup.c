@@ -69,6 +69,7 @@ struct ews_greenup {
 	uint64_t timed_step;  /* the step whose first write is timed */
 	ews_greenup_stats stats;
 	ews_evse_status *status, *stored; /* now and as last stored */
+	int store_all; /* the last store failed: rewrite every row */
 };
 
 static struct station *
@@ -251,7 +252,8 @@ adopt_stored(ews_greenup *gu)
 		}
 	}
 	load_charges(gu);
-	was->n = 0; /* rewrite every row at the first step */
+	was->n = 0;
+	gu->store_all = 1; /* rewrite every row at the first step */
 }
 
 ews_status
@@ -577,8 +579,14 @@ store_status(ews_greenup *gu, int64_t now_ms, const ews_evse_result *res,
 	now->n = gu->n;
 	for (size_t i = 0; i < gu->n; i++)
 		status_of(gu, &gu->st[i], &now->station[i]);
-	if (ews__evse_live_store(gu->site, now, gu->stored) != EWS_OK)
-		ews_error_clear(); /* shown again at the next step */
+	if (ews__evse_live_store(gu->site, now,
+	                         gu->store_all ? NULL : gu->stored) != EWS_OK) {
+		/* e.g. busy: the next step stores every row again */
+		ews_error_clear();
+		gu->store_all = 1;
+	} else {
+		gu->store_all = 0;
+	}
 	swap = gu->stored;
 	gu->stored = now;
 	gu->status = swap;

@@ -149,8 +149,9 @@ EWS_API ews_status ews_greenup_open(ews_site *site, ews_engine *eng,
                                     ews_greenup **out);
 EWS_API void ews_greenup_close(ews_greenup *gu);
 
-/** When the next tick is due (the setup's period after the last one);
- * INT64_MAX while the control logic is OFF. */
+/** When the next tick is due: now_ms before the first, then the setup's
+ * period after the last one. Keep ticking while the control logic is
+ * OFF: a tick then only notices whether it was switched ON. */
 EWS_API int64_t ews_greenup_next_due_ms(ews_greenup *gu, int64_t now_ms);
 
 /**
