@@ -303,6 +303,48 @@ class TestEvseStation(EvseConfigCase):
             self.assert_usage(*args)
         self.assertIs(self.json("evse", "station", st)["priority"], False)
 
+    def test_rated_current_and_plug(self):
+        st = self.device(STATION, 7, "EV1")
+        self.assertEqual(self.ok("evse", "station", st, "rated", "16"), "")
+        self.assertEqual(self.ok("evse", "station", st, "disable"), "")
+        self.assertEqual(self.json("evse", "station", st),
+                         {"id": st, "priority": False, "rated_a": 16,
+                          "plug_enabled": False})
+        self.assertRegex(self.ok("evse", "station", st),
+                         r"(?m)^rated +16 A$\n^plug +disabled$")
+        self.ok("evse", "station", st, "enable")
+        self.ok("evse", "station", st, "priority")
+        self.assertEqual(self.json("evse", "station", st),
+                         {"id": st, "priority": True, "rated_a": 16,
+                          "plug_enabled": True})
+        for bad in ("5.9", "80.5", "nan"):
+            self.assert_refused(r"^ews: rated_a: ", "evse", "station", st,
+                                "rated", bad)
+        self.assert_refused(r"^ews: rated_a: 'x' is not a number",
+                            "evse", "station", st, "rated", "x")
+
+    def test_charge_commands_need_a_vehicle(self):
+        # No loop has run: no charge is known on the station.
+        st = self.device(STATION, 7, "EV1")
+        for args in (["station", st, "start"], ["station", st, "wait"],
+                     ["station", st, "none"], ["charge", st, "priority"],
+                     ["charge", st, "default"]):
+            self.assert_refused(r"^ews: device: no vehicle is connected",
+                                "evse", *args)
+        meter = self.meter(LOCAL, 5, "Main")
+        self.assert_refused(r"^ews: device: .*not a charging station",
+                            "evse", "charge", meter, "normal")
+        for args in (["evse", "charge", st], ["evse", "charge", st, "x"],
+                     ["evse", "charge", st, "priority", "now"]):
+            self.assert_usage(*args)
+
+    def test_status_before_any_loop(self):
+        self.assertEqual(self.json("evse", "status"), {
+            "enabled": False, "t_ms": 0, "age_s": None, "zone": "green",
+            "phase_a": [0, 0, 0], "meter_ok": False, "failsafe": False,
+            "stations": []})
+        self.assertIn("the loop has not run yet", self.ok("evse", "status"))
+
     def test_help(self):
         out = self.ok("evse", "station", "--help", site=None)
         self.assertIn("Usage: ews evse station ID [priority|normal|enable|"
