@@ -3,7 +3,6 @@
  * SQLite, files, child processes, a random generator and civil dates.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -163,21 +162,6 @@ db_bytes(const char *path)
 
 /* ------------------------------------------------------------------ */
 /* Files and processes                                                 */
-
-static int
-remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-void
-rmtree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 int
 spawn_piped(const char *self, char *const argv[], const char *what, pid_t *pid)

@@ -23,6 +23,8 @@
 
 #include <ews/ews.h>
 
+#include "rmtree.h"
+
 enum {
 	DEVICES = 255,
 	PER_GATEWAY = 32,
@@ -71,7 +73,6 @@ sqlite3 *peer_open(const char *path, const char *schema);
 double db_bytes(const char *path);
 
 /* Remove a directory and everything in it. */
-void rmtree(const char *dir);
 /* Start this program (self) with argv, its stdout on a pipe; the pipe's
  * read end. `what` names the failure. */
 int spawn_piped(const char *self, char *const argv[], const char *what,

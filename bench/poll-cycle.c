@@ -11,7 +11,6 @@
  * <= 50 us), and ews's time per transaction against the bare client's.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include <ews/ews.h>
 
 #include "acq-private.h"
+#include "rmtree.h"
 
 extern char **environ;
 
@@ -70,20 +70,11 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static int
-remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Remove the scratch directory this run made, and only it. */
 static void
 remove_scratch(void)
 {
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(scratch);
 }
 
 static void
