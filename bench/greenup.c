@@ -200,7 +200,7 @@ struct run {
 	ews_engine *eng;
 	ews_greenup *gu;
 	ews_evse_status *status;
-	uint64_t steps, command_steps;
+	uint64_t steps, timed_steps;
 	int64_t t_cmd_us[MAX_SAMPLES];
 	size_t n_cmd;
 	struct record rec[MAX_STEPS];
@@ -218,10 +218,9 @@ take_step(struct run *r)
 	if (st.steps == r->steps)
 		return;
 	r->steps = st.steps;
-	if (st.command_steps != r->command_steps && r->n_cmd < MAX_SAMPLES &&
-	    st.last_command_us > 0)
+	if (st.timed_steps != r->timed_steps && r->n_cmd < MAX_SAMPLES)
 		r->t_cmd_us[r->n_cmd++] = st.last_command_us;
-	r->command_steps = st.command_steps;
+	r->timed_steps = st.timed_steps;
 	if (r->n_rec == MAX_STEPS)
 		return;
 	x = &r->rec[r->n_rec++];
@@ -373,7 +372,8 @@ report(struct run *r, const double *live, size_t n_live, const double *peer,
 	if (n)
 		printf("B6 t_cmd (meter answer -> setpoint write sent): p50 "
 		       "%.3f "
-		       "ms, p99 %.3f ms, max %.3f ms over %zu commanding steps "
+		       "ms, p99 %.3f ms, max %.3f ms over %zu steps run by a "
+		       "meter answer that wrote "
 		       "(target p99 <= 10 ms) %s\n",
 		       (double)v[n / 2] / 1000,
 		       (double)v[(size_t)((double)(n - 1) * 0.99)] / 1000,

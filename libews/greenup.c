@@ -67,6 +67,7 @@ struct ews_greenup {
 	int pending_reads;    /* station reads of a dedicated supply's tick */
 	uint64_t step_writes; /* writes queued by the current step */
 	uint64_t timed_step;  /* the step whose first write is timed */
+	int answer_step;      /* the step running is the meter's answer's */
 	ews_greenup_stats stats;
 	ews_evse_status *status, *stored; /* now and as last stored */
 	int store_all; /* the last store failed: rewrite every row */
@@ -402,7 +403,9 @@ meter_answered(const struct ews__reply *reply, void *ud)
 	gu->meter_us = reply->mono_us;
 	if (got != 7)
 		gu->stats.meter_misses++;
+	gu->answer_step = 1; /* its writes are timed from the answer */
 	step(gu, gu->meter_tick_ms, got == 7 ? a : NULL);
+	gu->answer_step = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,9 +418,9 @@ written(const struct ews__reply *reply, void *ud)
 	const ews_poll_result *r = reply->result;
 	struct station *s = station_of(gu, r->device_id);
 
-	if (gu->timed_step && gu->timed_step == gu->stats.steps &&
-	    gu->setup.meter_device_id) {
+	if (gu->timed_step && gu->timed_step == gu->stats.steps) {
 		gu->stats.last_command_us = reply->mono_us - gu->meter_us;
+		gu->stats.timed_steps++;
 		gu->timed_step = 0;
 	}
 	if (!s)
@@ -444,7 +447,7 @@ send(ews_greenup *gu, struct station *s, ews_quantity q, double value)
 		s->sent_a = -1;
 		return;
 	}
-	if (gu->step_writes++ == 0)
+	if (gu->step_writes++ == 0 && gu->answer_step)
 		gu->timed_step = gu->stats.steps;
 	gu->stats.writes++;
 }

@@ -167,8 +167,9 @@ EWS_API ews_status ews_greenup_tick(ews_greenup *gu, int64_t now_ms);
 typedef struct ews_greenup_stats {
 	uint64_t steps;          /* controller steps run */
 	uint64_t command_steps;  /* steps that wrote at least one setpoint */
-	int64_t last_command_us; /* of the last such step: meter answer
-	                            received -> first write sent */
+	uint64_t timed_steps;    /* such steps run by a meter answer */
+	int64_t last_command_us; /* of the last of those: the meter's answer
+	                            received -> its first write sent */
 	uint64_t writes, write_failures;
 	uint64_t meter_misses; /* periods without a meter answer */
 } ews_greenup_stats;
