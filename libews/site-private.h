@@ -123,6 +123,9 @@ ews_status ews__site_select_one(ews_site *site, int kind, size_t item_size,
 ews_status ews__site_lookup(ews_site *site, enum ews__stmt id, const char *sql,
                             int64_t key, int64_t *out, int *found);
 
+/* The manual's four default users (USR-1), in a new or migrated site. */
+ews_status ews__user_seed(ews_site *site);
+
 /* PRAGMA data_version: changes when another handle commits. */
 ews_status ews__site_data_version(ews_site *site, int64_t *out);
 
@@ -142,7 +145,8 @@ enum ews__list_kind {
 	EWS__LIST_DEVICE_SCOPES = 9,
 	EWS__LIST_TARIFF = 10,
 	EWS__LIST_PRICE = 11,
-	EWS__LIST_RULE = 12
+	EWS__LIST_RULE = 12,
+	EWS__LIST_USER = 13
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);

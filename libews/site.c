@@ -228,6 +228,24 @@ static const char *const migrations[] = {
 	"  charged_ah REAL NOT NULL,"
 	"  connected_ms INTEGER NOT NULL,"
 	"  reason TEXT NOT NULL);",
+	/* 6 -> 7: users and access codes (user.h; USR-1..4), seeded by
+	 * ews__user_seed(). Codes are hashes only; pin_index finds a PIN's
+	 * user. A trusted browser is kept as the SHA-256 of its token. */
+	"CREATE TABLE user ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  pages INTEGER NOT NULL,"
+	"  manager INTEGER NOT NULL,"
+	"  enabled INTEGER NOT NULL,"
+	"  default_codes INTEGER NOT NULL,"
+	"  pin_index TEXT NOT NULL UNIQUE,"
+	"  pin_hash TEXT NOT NULL,"
+	"  puk_hash TEXT NOT NULL);"
+	"CREATE TABLE user_trust ("
+	"  token_sha256 TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  used_ms INTEGER NOT NULL);",
 };
 
 enum { SCHEMA_VERSION = sizeof(migrations) / sizeof(migrations[0]) };
@@ -613,6 +631,8 @@ migrate_steps(ews_site *site, int64_t version, const char *timezone)
 	}
 	if (st == EWS_OK && from > 0 && from <= 2)
 		st = ews__store_migrate_v3(site);
+	if (st == EWS_OK && from < 7)
+		st = ews__user_seed(site);
 	snprintf(sql, sizeof(sql),
 	         "PRAGMA application_id = %d; PRAGMA user_version = %d",
 	         SITE_APPLICATION_ID, SCHEMA_VERSION);

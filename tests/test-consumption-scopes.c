@@ -501,7 +501,7 @@ START_TEST(schema_2_site_opens_as_3_with_samples_and_rollups)
 	site = NULL;
 	ck_assert_msg(open_site(sub, 0, NULL, &site) == EWS_OK, "open v2: %s",
 	              ews_error_last()->message);
-	ck_assert_int_eq(ews_site_schema_version(site), 6);
+	ck_assert_int_eq(ews_site_schema_version(site), 7);
 	ck_assert_int_eq(ews_site_sample_list(site, NULL, &list), EWS_OK);
 	ck_assert_uint_eq(ews_list_len(list), n);
 	for (i = 0; i < n; i++) {

@@ -98,11 +98,11 @@ START_TEST(site_new_has_six_predefined_loads_then_others_gas_water)
 }
 END_TEST
 
-START_TEST(site_schema_version_is_6_and_catalogue_is_loaded)
+START_TEST(site_schema_version_is_7_and_catalogue_is_loaded)
 {
 	const ews_model *m;
 
-	ck_assert_int_eq(ews_site_schema_version(site), 6);
+	ck_assert_int_eq(ews_site_schema_version(site), 7);
 	ck_assert_ptr_nonnull(ews_site_catalog(site));
 	ck_assert_int_eq(
 	        ews_catalog_find(ews_site_catalog(site), "eastron_sdm630", &m),
@@ -122,7 +122,7 @@ START_TEST(site_reopen_keeps_the_data)
 	dev = meter_add(5, load_of(EWS_ORIGIN_PREDEFINED), group);
 	ck_assert_int_eq(ews_site_setting_set(site, "currency", "CHF"), EWS_OK);
 	reopen();
-	ck_assert_int_eq(ews_site_schema_version(site), 6);
+	ck_assert_int_eq(ews_site_schema_version(site), 7);
 	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
 	ck_assert_int_eq(ews_site_gateway_get(site, 2, &gw), EWS_OK);
 	ck_assert_str_eq(gw.name, "10.0.0.2");
@@ -171,7 +171,7 @@ START_TEST(site_open_exclusive_refuses_an_existing_site)
 	assert_error(EWS_EEXIST, "");
 	/* The refusal left the first site intact. */
 	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_OK);
-	ck_assert_int_eq(ews_site_schema_version(s), 6);
+	ck_assert_int_eq(ews_site_schema_version(s), 7);
 	ews_site_close(s);
 	free(sub);
 }
@@ -202,7 +202,7 @@ START_TEST(site_open_with_create_makes_its_directory)
 
 	ck_assert_int_eq(open_site(sub, EWS_SITE_CREATE, NULL, &s), EWS_OK);
 	ck_assert(exists(db));
-	ck_assert_int_eq(ews_site_schema_version(s), 6);
+	ck_assert_int_eq(ews_site_schema_version(s), 7);
 	ews_site_close(s);
 	ck_assert_int_eq(open_site(sub, 0, NULL, &s), EWS_OK);
 	ews_site_close(s);
@@ -454,7 +454,7 @@ main(void)
 	tcase_add_test(tc, site_open_exclusive_leaves_no_file_when_it_fails);
 	tcase_add_test(tc,
 	               site_new_has_six_predefined_loads_then_others_gas_water);
-	tcase_add_test(tc, site_schema_version_is_6_and_catalogue_is_loaded);
+	tcase_add_test(tc, site_schema_version_is_7_and_catalogue_is_loaded);
 	tcase_add_test(tc, site_reopen_keeps_the_data);
 	tcase_add_test(tc,
 	               site_open_without_create_on_missing_dir_is_not_found);

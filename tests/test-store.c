@@ -842,7 +842,7 @@ START_TEST(migration_from_schema_1_keeps_devices_and_adds_the_store)
 	site = NULL;
 	ck_assert_msg(open_site(sub, 0, NULL, &site) == EWS_OK, "open v1: %s",
 	              ews_error_last()->message);
-	ck_assert_int_eq(ews_site_schema_version(site), 6);
+	ck_assert_int_eq(ews_site_schema_version(site), 7);
 	d = dev_get(1);
 	ck_assert_str_eq(d.name, "Old meter");
 	ck_assert_uint_eq(d.address, 5);
@@ -857,7 +857,7 @@ START_TEST(migration_from_schema_1_keeps_devices_and_adds_the_store)
 	ews_site_close(site);
 	site = NULL;
 	ck_assert_int_eq(open_site(sub, 0, NULL, &site), EWS_OK);
-	ck_assert_int_eq(ews_site_schema_version(site), 6);
+	ck_assert_int_eq(ews_site_schema_version(site), 7);
 	list = query(NULL);
 	ck_assert_uint_eq(ews_list_len(list), 1);
 	assert_reading(ews_list_reading(list, 0), 1, EWS_Q_ACTIVE_ENERGY_IMPORT,

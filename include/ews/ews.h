@@ -20,5 +20,6 @@
 #include <ews/evse.h>
 #include <ews/engine.h>
 #include <ews/greenup.h>
+#include <ews/user.h>
 
 #endif /* EWS_EWS_H */
