@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -534,61 +535,153 @@ denied(const char *field)
 	return ews__fail_field(EWS_EDENIED, field, "wrong code");
 }
 
-ews_status
-ews_site_user_check_pin(ews_site *site, const char *pin, ews_user *out)
-{
-	char code[PIN_MAX + 1], index[2 * EVP_MAX_MD_SIZE + 1];
-	char stored[HASH_TEXT];
-	sqlite3_stmt *q;
-	int64_t id = 0;
-	ews_status st;
-	int ok;
+/* A well-formed hash that no code matches in practice. */
+static const char dummy_hash[] =
+        "pbkdf2-sha256$600000$" DEFAULT_SALT
+        "$0000000000000000000000000000000000000000000000000000000000000000";
 
-	if (normalise(pin, "pin", PIN_MIN, PIN_MAX, code) != EWS_OK)
-		return denied("pin");
-	if ((st = pin_index(site, code, index)) != EWS_OK ||
-	    (st = ews__site_prepare(site,
-	                            "SELECT id, pin_hash FROM user"
-	                            " WHERE pin_index = ? AND enabled = 1",
-	                            &q)) != EWS_OK)
+/* A code check between its begin (the site's thread) and its end. */
+struct ews_code_check {
+	char code[PUK_MAX + 1];
+	char stored[HASH_TEXT];
+	const char *field; /* "pin" or "puk" */
+	int64_t user_id;   /* 0: no such user (still hashed: same time) */
+	int done, matches;
+};
+
+/* The stored hash of the one row of `sql` (id, hash; one parameter). */
+static ews_status
+load_hash(ews_site *site, struct ews_code_check *c, const char *sql,
+          const char *text, int64_t id)
+{
+	sqlite3_stmt *q;
+	ews_status st = ews__site_prepare(site, sql, &q);
+
+	if (st != EWS_OK)
 		return st;
-	sqlite3_bind_text(q, 1, index, -1, SQLITE_TRANSIENT);
-	stored[0] = 0;
+	if (text)
+		sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(q, 1, id);
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		id = sqlite3_column_int64(q, 0);
-		ews__site_column_text(q, 1, stored, sizeof(stored));
+		c->user_id = sqlite3_column_int64(q, 0);
+		ews__site_column_text(q, 1, c->stored, sizeof(c->stored));
 	}
 	sqlite3_finalize(q);
-	ok = id && code_matches(code, stored);
-	OPENSSL_cleanse(code, sizeof(code));
+	return EWS_OK;
+}
+
+static ews_status
+check_begin(const char *code, const char *field, size_t min, size_t max,
+            struct ews_code_check **out)
+{
+	struct ews_code_check *c = ews__calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return EWS_ENOMEM;
+	c->field = field;
+	if (normalise(code, field, min, max, c->code) != EWS_OK) {
+		ews_error_clear();
+		c->code[0] = 0; /* never matches; refused at the end */
+	}
+	*out = c;
+	return EWS_OK;
+}
+
+ews_status
+ews_site_pin_check_begin(ews_site *site, const char *pin, ews_code_check **out)
+{
+	char index[2 * EVP_MAX_MD_SIZE + 1];
+	ews_status st = check_begin(pin, "pin", PIN_MIN, PIN_MAX, out);
+
+	if (st == EWS_OK && (*out)->code[0] &&
+	    ((st = pin_index(site, (*out)->code, index)) ||
+	     (st = load_hash(site, *out,
+	                     "SELECT id, pin_hash FROM user"
+	                     " WHERE pin_index = ? AND enabled = 1",
+	                     index, 0)))) {
+		ews_code_check_free(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+ews_status
+ews_site_puk_check_begin(ews_site *site, int64_t user_id, const char *puk,
+                         ews_code_check **out)
+{
+	ews_status st = check_begin(puk, "puk", PUK_MIN, PUK_MAX, out);
+
+	if (st == EWS_OK && (*out)->code[0] &&
+	    (st = load_hash(site, *out,
+	                    "SELECT id, puk_hash FROM user WHERE id = ?"
+	                    " AND enabled = 1",
+	                    NULL, user_id))) {
+		ews_code_check_free(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+void
+ews_code_check_run(ews_code_check *c)
+{
+	/* no such user: hash anyway, so that the time tells nothing */
+	int m = code_matches(c->code[0] ? c->code : "0",
+	                     c->user_id ? c->stored : dummy_hash);
+
+	c->matches = c->user_id && c->code[0] && m;
+	OPENSSL_cleanse(c->code, sizeof(c->code));
+	c->done = 1;
+}
+
+void
+ews_code_check_free(ews_code_check *c)
+{
+	if (c) {
+		OPENSSL_cleanse(c, sizeof(*c));
+		free(c);
+	}
+}
+
+ews_status
+ews_site_code_check_end(ews_site *site, ews_code_check *c, ews_user *out)
+{
+	int64_t id;
+	const char *field;
+	int ok;
+
+	if (!c->done)
+		ews_code_check_run(c);
+	ok = c->matches;
+	id = c->user_id;
+	field = c->field;
+	ews_code_check_free(c);
 	if (!ok)
-		return denied("pin");
+		return denied(field);
+	if (!out)
+		return EWS_OK;
 	out->version = EWS_USER_VERSION;
 	return ews_site_user_get(site, id, out);
 }
 
 ews_status
+ews_site_user_check_pin(ews_site *site, const char *pin, ews_user *out)
+{
+	ews_code_check *c;
+	ews_status st = ews_site_pin_check_begin(site, pin, &c);
+
+	return st ? st : ews_site_code_check_end(site, c, out);
+}
+
+ews_status
 ews_site_user_check_puk(ews_site *site, int64_t id, const char *puk)
 {
-	char code[PUK_MAX + 1], stored[HASH_TEXT] = "";
-	sqlite3_stmt *q;
-	ews_status st;
-	int ok;
+	ews_code_check *c;
+	ews_status st = ews_site_puk_check_begin(site, id, puk, &c);
 
-	if (normalise(puk, "puk", PUK_MIN, PUK_MAX, code) != EWS_OK)
-		return denied("puk");
-	if ((st = ews__site_prepare(site,
-	                            "SELECT puk_hash FROM user WHERE id = ?"
-	                            " AND enabled = 1",
-	                            &q)) != EWS_OK)
-		return st;
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		ews__site_column_text(q, 0, stored, sizeof(stored));
-	sqlite3_finalize(q);
-	ok = code_matches(code, stored);
-	OPENSSL_cleanse(code, sizeof(code));
-	return ok ? EWS_OK : denied("puk");
+	return st ? st : ews_site_code_check_end(site, c, NULL);
 }
 
 ews_status

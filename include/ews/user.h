@@ -99,6 +99,32 @@ EWS_API ews_status ews_site_user_check_pin(ews_site *site, const char *pin,
 EWS_API ews_status ews_site_user_check_puk(ews_site *site, int64_t id,
                                            const char *puk);
 
+/*
+ * The same checks in three parts, so that a server keeps its event loop
+ * running while a code is hashed: begin (fast, the site's thread), run
+ * (slow, any thread, touches no site), end (the site's thread; frees the
+ * check). A wrong code takes as long as a right one.
+ */
+typedef struct ews_code_check ews_code_check;
+
+/** Begin checking a PIN. EWS_OK with *out; EWS_ENOMEM; EWS_EIO. */
+EWS_API ews_status ews_site_pin_check_begin(ews_site *site, const char *pin,
+                                            ews_code_check **out);
+/** Begin checking user_id's PUK. */
+EWS_API ews_status ews_site_puk_check_begin(ews_site *site, int64_t user_id,
+                                            const char *puk,
+                                            ews_code_check **out);
+/** Hash the code and compare (slow). Thread-safe for distinct checks. */
+EWS_API void ews_code_check_run(ews_code_check *c);
+/**
+ * The outcome, and free c: EWS_OK with the user in *out (NULL: not
+ * wanted); EWS_EDENIED naming "pin" or "puk" as the check functions.
+ */
+EWS_API ews_status ews_site_code_check_end(ews_site *site, ews_code_check *c,
+                                           ews_user *out);
+/** Free a check that will not be ended. NULL is a no-op. */
+EWS_API void ews_code_check_free(ews_code_check *c);
+
 /** Whether any enabled user still has the manual's default codes. */
 EWS_API ews_status ews_site_user_defaults_in_use(ews_site *site, int *yes);
 
