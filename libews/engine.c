@@ -28,6 +28,7 @@ struct result {
 	ews_list *readings;  /* owned; NULL when nothing was read */
 	int station_failure; /* pilot state E or F: the EVSE reports a fault */
 	ews__reply_cb cb; /* a live request's: called instead of dispatch's */
+	ews_read_cb read_cb; /* ews_engine_read()'s */
 	void *ud;
 	int64_t mono_us; /* read: answer received; write: request sent */
 };
@@ -43,6 +44,7 @@ struct command {
 	struct ews__job *job; /* a live read's, owned; NULL for a write */
 	int64_t now_ms;       /* a live read's time stamp */
 	ews__reply_cb cb;
+	ews_read_cb read_cb;
 	void *ud;
 };
 
@@ -183,6 +185,7 @@ run_command(struct worker *w, const struct command *cmd, struct result *out)
 	}
 	out->r.command_id = cmd->id;
 	out->cb = cmd->cb;
+	out->read_cb = cmd->read_cb;
 	out->ud = cmd->ud;
 }
 
@@ -681,8 +684,10 @@ take_result(ews_engine *eng, struct result *res, ews_poll_cb cb, void *userdata)
 
 	if (res->r.command_id) {
 		eng->commands--;
-		if (res->cb && forgotten(eng, res)) {
+		if ((res->cb || res->read_cb) && forgotten(eng, res)) {
 			/* its requester is gone */
+		} else if (res->read_cb) {
+			res->read_cb(&res->r, res->readings, res->ud);
 		} else if (res->cb) {
 			struct ews__reply reply = { &res->r, res->readings,
 				                    res->mono_us };
@@ -931,9 +936,9 @@ ews__engine_write(ews_engine *eng, int64_t device_id, ews_quantity quantity,
 	return queue_command(eng, w, &cmd, NULL);
 }
 
-ews_status
-ews__engine_read(ews_engine *eng, int64_t device_id, enum ews__select what,
-                 int64_t now_ms, ews__reply_cb cb, void *ud)
+static ews_status
+read_command(ews_engine *eng, int64_t device_id, enum ews__select what,
+             int64_t now_ms, struct command *cmd_in)
 {
 	struct command cmd;
 	struct worker *w;
@@ -945,8 +950,9 @@ ews__engine_read(ews_engine *eng, int64_t device_id, enum ews__select what,
 	if (!(cmd.job = ews__calloc(1, sizeof(*cmd.job))))
 		return EWS_ENOMEM;
 	cmd.now_ms = now_ms;
-	cmd.cb = cb;
-	cmd.ud = ud;
+	cmd.cb = cmd_in->cb;
+	cmd.read_cb = cmd_in->read_cb;
+	cmd.ud = cmd_in->ud;
 	if ((st = ews__job_prepare(eng->site, &dev, what, cmd.job)) ||
 	    (st = queue_command(eng, w, &cmd, NULL))) {
 		ews__job_free(cmd.job);
@@ -954,6 +960,26 @@ ews__engine_read(ews_engine *eng, int64_t device_id, enum ews__select what,
 		return st;
 	}
 	return EWS_OK;
+}
+
+ews_status
+ews__engine_read(ews_engine *eng, int64_t device_id, enum ews__select what,
+                 int64_t now_ms, ews__reply_cb cb, void *ud)
+{
+	struct command cmd = { .cb = cb, .ud = ud };
+
+	return read_command(eng, device_id, what, now_ms, &cmd);
+}
+
+ews_status
+ews_engine_read(ews_engine *eng, int64_t device_id, int64_t now_ms,
+                ews_read_cb cb, void *userdata)
+{
+	struct command cmd = { .read_cb = cb, .ud = userdata };
+
+	if (!cb)
+		return ews__fail_field(EWS_EINVAL, "cb", "is required");
+	return read_command(eng, device_id, EWS__SELECT_ALL, now_ms, &cmd);
 }
 
 size_t

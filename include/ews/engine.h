@@ -33,7 +33,7 @@ typedef struct ews_engine_opts {
 
 /** Defaults for an options version. EWS_OK or EWS_EINVAL. */
 EWS_API ews_status ews_engine_opts_init(ews_engine_opts *opts,
-					unsigned int version);
+                                        unsigned int version);
 
 /**
  * An engine for a site. The site must outlive it and is used only from
@@ -43,7 +43,7 @@ EWS_API ews_status ews_engine_opts_init(ews_engine_opts *opts,
  *         Owned: release *out with ews_engine_close().
  */
 EWS_API ews_status ews_engine_open(ews_site *site, const ews_engine_opts *opts,
-				   ews_engine **out);
+                                   ews_engine **out);
 
 /** Stop the workers (waiting for the request each has in flight) and free
  * the engine. Results not yet dispatched are dropped. NULL is a no-op. */
@@ -93,7 +93,7 @@ typedef void (*ews_poll_cb)(const ews_poll_result *result, void *userdata);
  *         readings are then lost, and the error says so).
  */
 EWS_API ews_status ews_engine_dispatch(ews_engine *eng, ews_poll_cb cb,
-				       void *userdata);
+                                       void *userdata);
 
 /**
  * Queue a command (ACQ-6) on the worker of the device's gateway, ahead of
@@ -105,8 +105,26 @@ EWS_API ews_status ews_engine_dispatch(ews_engine *eng, ews_poll_cb cb,
  *         EWS_EDENIED (device or gateway OFF); EWS_ENOTFOUND; EWS_ENOMEM.
  */
 EWS_API ews_status ews_engine_write(ews_engine *eng, int64_t device_id,
-				    ews_quantity quantity, double value,
-				    int64_t *command_id);
+                                    ews_quantity quantity, double value,
+                                    int64_t *command_id);
+
+/** Receives a live read's values in ews_engine_dispatch(): `readings`
+ * (ews_list_reading) is valid during the call only. */
+typedef void (*ews_read_cb)(const ews_poll_result *result,
+                            const ews_list *readings, void *userdata);
+
+/**
+ * Read every quantity of a device's map now (ACQ-3, a device's live
+ * values), through its gateway's worker and ahead of the recording
+ * cycle's reads, without recording anything and without blocking the
+ * caller. The result comes to cb through ews_engine_dispatch(); it is
+ * dropped if the engine is closed first.
+ * @return EWS_OK; EWS_EDENIED (device or gateway OFF); EWS_ENOTFOUND;
+ *         EWS_ENOMAP; EWS_EINVAL (no cb); EWS_ENOMEM.
+ */
+EWS_API ews_status ews_engine_read(ews_engine *eng, int64_t device_id,
+                                   int64_t now_ms, ews_read_cb cb,
+                                   void *userdata);
 
 /** Commands queued or in flight whose result is not yet dispatched. */
 EWS_API size_t ews_engine_commands_pending(const ews_engine *eng);
@@ -119,11 +137,11 @@ EWS_API size_t ews_engine_commands_pending(const ews_engine *eng);
  *         Owned: release *out with ews_list_free().
  */
 EWS_API ews_status ews_engine_poll_once(ews_engine *eng, int64_t now_ms,
-					ews_list **out);
+                                        ews_list **out);
 
 /** Result i of a poll result list, or NULL. */
 EWS_API const ews_poll_result *ews_list_poll_result(const ews_list *list,
-						    size_t i);
+                                                    size_t i);
 
 EWS_END_DECLS
 #endif /* EWS_ENGINE_H */
