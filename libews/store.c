@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <ews/store.h>
 
@@ -520,4 +522,49 @@ ews__store_migrate_v3(ews_site *site)
 	if (s == EWS_OK)
 		s = ews__site_exec(site, "DROP TABLE sample", "");
 	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* The database (SYS-3)                                                */
+
+static int64_t
+file_bytes(const char *dir, const char *name)
+{
+	char path[4096];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+ews_status
+ews_site_info_get(ews_site *site, int check, ews_site_info *out)
+{
+	ews_status st = ews__check_version(out->version, EWS_SITE_INFO_VERSION,
+	                                   "ews_site_info");
+	struct statvfs vfs;
+	sqlite3_stmt *q;
+
+	if (st != EWS_OK)
+		return st;
+	memset(out, 0, sizeof(*out));
+	out->version = EWS_SITE_INFO_VERSION;
+	out->schema_version = site->schema_version;
+	out->db_bytes = file_bytes(site->dir, "site.db");
+	out->wal_bytes = file_bytes(site->dir, "site.db-wal");
+	if (statvfs(site->dir, &vfs) == 0)
+		out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+	snprintf(out->health, sizeof(out->health), "not checked");
+	if (!check)
+		return EWS_OK;
+	if ((st = ews__site_prepare(site, "PRAGMA quick_check(1)", &q)))
+		return st;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		ews__site_column_text(q, 0, out->health, sizeof(out->health));
+	else
+		snprintf(out->health, sizeof(out->health), "%s",
+		         sqlite3_errmsg(site->db));
+	sqlite3_finalize(q);
+	out->checked = 1;
+	return EWS_OK;
 }

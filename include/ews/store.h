@@ -38,23 +38,23 @@ EWS_API const char *ews_device_status_name(ews_device_status status);
  *         EWS_EIO; EWS_EBUSY.
  */
 EWS_API ews_status ews_site_samples_add(ews_site *site,
-					const ews_reading *readings,
-					size_t count);
+                                        const ews_reading *readings,
+                                        size_t count);
 
 enum { EWS_SAMPLE_QUERY_VERSION = 1 };
 
 typedef struct ews_sample_query {
-	unsigned int version; /* EWS_SAMPLE_QUERY_VERSION */
-	int64_t device_id;    /* 0: every device */
+	unsigned int version;  /* EWS_SAMPLE_QUERY_VERSION */
+	int64_t device_id;     /* 0: every device */
 	ews_quantity quantity; /* EWS_Q_NONE: every quantity */
-	int64_t from_ms;      /* inclusive */
-	int64_t to_ms;        /* exclusive; 0: no upper bound */
-	size_t limit;         /* 0: no limit */
+	int64_t from_ms;       /* inclusive */
+	int64_t to_ms;         /* exclusive; 0: no upper bound */
+	size_t limit;          /* 0: no limit */
 } ews_sample_query;
 
 /** Defaults: everything, no bounds. EWS_OK or EWS_EINVAL. */
 EWS_API ews_status ews_sample_query_init(ews_sample_query *q,
-					 unsigned int version);
+                                         unsigned int version);
 
 /**
  * Samples matching a query, by device, quantity, order, then time.
@@ -62,8 +62,8 @@ EWS_API ews_status ews_sample_query_init(ews_sample_query *q,
  * @return EWS_OK; EWS_EINVAL. Owned: release *out with ews_list_free().
  */
 EWS_API ews_status ews_site_sample_list(ews_site *site,
-					const ews_sample_query *q,
-					ews_list **out);
+                                        const ews_sample_query *q,
+                                        ews_list **out);
 
 /** A change of a device's status, recorded as an event (ACQ-4, NOT-4). */
 typedef struct ews_event {
@@ -82,20 +82,20 @@ typedef struct ews_event {
  * @return EWS_OK; EWS_ENOTFOUND; EWS_EINVAL (status, reason).
  */
 EWS_API ews_status ews_site_device_set_status(ews_site *site, int64_t id,
-					      ews_device_status status,
-					      const char *reason,
-					      int64_t now_ms);
+                                              ews_device_status status,
+                                              const char *reason,
+                                              int64_t now_ms);
 
 /** Current status of a device. EWS_OK or EWS_ENOTFOUND. */
 EWS_API ews_status ews_site_device_status(ews_site *site, int64_t id,
-					  ews_device_status *out);
+                                          ews_device_status *out);
 
 /**
  * Events with from_ms <= t_ms < to_ms (to_ms 0: no bound), oldest first.
  * Owned: release *out with ews_list_free().
  */
 EWS_API ews_status ews_site_event_list(ews_site *site, int64_t from_ms,
-				       int64_t to_ms, ews_list **out);
+                                       int64_t to_ms, ews_list **out);
 
 /** Event i of an event list, or NULL. */
 EWS_API const ews_event *ews_list_event(const ews_list *list, size_t i);
@@ -133,7 +133,30 @@ enum { EWS_IMPORT_LINE_MAX = 1024 };
  *         EWS_ENOMEM.
  */
 EWS_API ews_status ews_site_samples_import(ews_site *site, const char *path,
-					   ews_import_result *out);
+                                           ews_import_result *out);
+
+/* ------------------------------------------------------------------ */
+/* The database (SYS-3)                                                */
+
+enum { EWS_SITE_INFO_VERSION = 1 };
+
+typedef struct ews_site_info {
+	unsigned int version; /* EWS_SITE_INFO_VERSION */
+	int schema_version;
+	int64_t db_bytes;          /* site.db */
+	int64_t wal_bytes;         /* site.db-wal */
+	int64_t free_bytes;        /* free space of the site's file system */
+	int checked;               /* health was checked (PRAGMA quick_check) */
+	char health[EWS_TEXT_MAX]; /* "ok", or the first problem found */
+} ews_site_info;
+
+/**
+ * Sizes, free space and, with `check`, the database's health
+ * (PRAGMA quick_check: reads the whole file, seconds on a large site).
+ * @return EWS_OK; EWS_EINVAL (version); EWS_EIO.
+ */
+EWS_API ews_status ews_site_info_get(ews_site *site, int check,
+                                     ews_site_info *out);
 
 EWS_END_DECLS
 #endif /* EWS_STORE_H */
