@@ -192,6 +192,8 @@ site_key(ews_site *site, unsigned char *key)
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			n = write(fd, key, KEY_BYTES);
+			if (n == KEY_BYTES && fsync(fd) != 0)
+				n = -1;
 			close(fd);
 			if (n == KEY_BYTES)
 				return EWS_OK;
@@ -277,7 +279,7 @@ ews__user_seed(ews_site *site)
 			        "INSERT OR IGNORE INTO user (name, pages, "
 			        "manager,"
 			        " enabled, default_codes, pin_index, pin_hash,"
-			        " puk_hash) VALUES (?, ?, ?, 1, 1, ?, ?, ?)",
+			        " puk_hash) VALUES (?, ?, ?, 1, 3, ?, ?, ?)",
 			        "siisss", d->name, (int64_t)d->pages,
 			        (int64_t)d->manager, index, pin_hash, puk_hash);
 	}
@@ -302,7 +304,7 @@ read_user(ews_site *site, sqlite3_stmt *q, void *item)
 	u->pages = (unsigned int)sqlite3_column_int(q, 2);
 	u->manager = sqlite3_column_int(q, 3);
 	u->enabled = sqlite3_column_int(q, 4);
-	u->default_codes = sqlite3_column_int(q, 5);
+	u->default_codes = sqlite3_column_int(q, 5) != 0;
 	return EWS_OK;
 }
 
@@ -341,7 +343,7 @@ check_user(const ews_user *u)
 
 	if (st != EWS_OK)
 		return st;
-	if (!u->name[0] || strlen(u->name) >= EWS_NAME_MAX)
+	if (!u->name[0] || strnlen(u->name, EWS_NAME_MAX) == EWS_NAME_MAX)
 		return ews__fail_field(EWS_EINVAL, "name", "is required");
 	if (u->pages & ~(unsigned)EWS_PAGES_ALL)
 		return ews__fail_field(EWS_EINVAL, "pages",
@@ -419,6 +421,7 @@ forget_codes(struct codes *c)
 ews_status
 ews_site_user_add(ews_site *site, ews_user *u, const char *pin, const char *puk)
 {
+	int64_t id;
 	struct codes c;
 	ews_status st;
 
@@ -442,11 +445,12 @@ ews_site_user_add(ews_site *site, ews_user *u, const char *pin, const char *puk)
 		                    (int64_t)u->manager, (int64_t)u->enabled,
 		                    c.index, c.pin_hash, c.puk_hash);
 	forget_codes(&c);
-	if (st == EWS_OK) {
-		u->id = sqlite3_last_insert_rowid(site->db);
+	id = st == EWS_OK ? sqlite3_last_insert_rowid(site->db) : 0;
+	if ((st = ews__site_end(site, st)) == EWS_OK) {
+		u->id = id;
 		u->default_codes = 0;
 	}
-	return ews__site_end(site, st);
+	return st;
 }
 
 /* Someone must stay able to manage users. */
@@ -516,7 +520,8 @@ ews_site_user_set_codes(ews_site *site, int64_t id, const char *pin,
 	if (st == EWS_OK && c.has_puk)
 		st = ews__site_exec(site,
 		                    "UPDATE user SET puk_hash = ?,"
-		                    " default_codes = 0 WHERE id = ?;",
+		                    " default_codes = default_codes & ~2"
+		                    " WHERE id = ?;",
 		                    "si", c.puk_hash, id);
 	if (st == EWS_OK && c.has_puk)
 		st = ews__site_exec(site,
@@ -690,7 +695,7 @@ ews_site_user_defaults_in_use(ews_site *site, int *yes)
 	int64_t n = 0;
 	ews_status st = ews__site_scalar(site, &n,
 	                                 "SELECT count(*) FROM user WHERE"
-	                                 " default_codes = 1 AND enabled = 1",
+	                                 " default_codes != 0 AND enabled = 1",
 	                                 "");
 
 	*yes = st == EWS_OK && n > 0;

@@ -50,7 +50,8 @@ typedef struct ews_user {
 	unsigned int pages;      /* ews_page bits */
 	int manager;             /* may add users and change rights (USR-3) */
 	int enabled;       /* a disabled user cannot log in; new users are ON */
-	int default_codes; /* read only: still the manual's PIN and PUK */
+	int default_codes; /* read only: the manual's PIN or PUK is still in
+	                      use (until both are changed) */
 } ews_user;
 
 /** Defaults: enabled, no pages, not a manager. */
@@ -65,8 +66,8 @@ EWS_API ews_status ews_site_user_get(ews_site *site, int64_t id, ews_user *out);
 
 /**
  * Add a user with its codes: a PIN of 5 to 10 digits, unused by any
- * other user, and a PUK of 10 to 20 digits (spaces are ignored, so
- * "00000 9999 00000" is the PUK 00000999900000).
+ * other user, and a PUK of 10 to 20 digits (spaces are ignored in both,
+ * so "00000 9999 00000" is the PUK 00000999900000).
  * @return EWS_OK with u->id; EWS_EINVAL naming the field ("name",
  *         "pages", "pin", "puk"); EWS_EEXIST ("name" or "pin").
  */
