@@ -11,6 +11,9 @@
 
 #include <ews/ews.h>
 
+#include "jw.h"
+#include "shapes.h"
+
 /* Exit status of the program. */
 enum cli_exit {
 	CLI_OK = 0,      /* done */
@@ -203,54 +206,6 @@ int cli_opt_bad(const struct cli *c, const struct cli_opt *o, const char *what);
 /* Copy a string option into a fixed field; too long is a refusal (2). */
 int cli_copy(char *dst, size_t size, const char *src, const char *field);
 
-/* json-out.c: a tiny pretty-printing JSON writer. Its fields are its own:
- * write through the cli_json_* functions, never to f directly, so that
- * separators and indentation stay right. */
-enum { CLI_JSON_DEPTH = 16 };
-
-struct cli_json {
-	FILE *f;
-	int depth;
-	int after_key;
-	unsigned char first[CLI_JSON_DEPTH];
-	unsigned char flat[CLI_JSON_DEPTH];
-	int compact; /* the whole value on one line (JSON lines) */
-};
-
-void cli_json_init(struct cli_json *j, FILE *f);
-void cli_json_object_begin(struct cli_json *j);
-void cli_json_object_end(struct cli_json *j);
-void cli_json_array_begin(struct cli_json *j, int flat);
-void cli_json_array_end(struct cli_json *j);
-void cli_json_key(struct cli_json *j, const char *key);
-void cli_json_str(struct cli_json *j, const char *s); /* NULL: null */
-void cli_json_int(struct cli_json *j, int64_t v);
-/* A number given as text that is valid JSON already ("12.5", "-3"). */
-void cli_json_number_text(struct cli_json *j, const char *text);
-void cli_json_double(struct cli_json *j, double v);
-void cli_json_bool(struct cli_json *j, int v);
-void cli_json_null(struct cli_json *j);
-void cli_json_ref(struct cli_json *j, int64_t id); /* 0: null */
-/* A key and its value, in an object. */
-void cli_json_field_str(struct cli_json *j, const char *key, const char *s);
-void cli_json_field_int(struct cli_json *j, const char *key, int64_t v);
-void cli_json_field_double(struct cli_json *j, const char *key, double v);
-void cli_json_field_bool(struct cli_json *j, const char *key, int v);
-void cli_json_field_ref(struct cli_json *j, const char *key, int64_t id);
-void cli_json_finish(struct cli_json *j);
-/* An ews_reading: device_id, quantity, order, t_ms, time, value, unit. */
-void cli_json_reading(struct cli_json *j, const void *obj);
-/* Thousandths as an exact decimal, never through floating point:
- * 123456 -> "123.456", 5000 -> "5", -1500 -> "-1.5". buf: 32 bytes. */
-const char *cli_milli_text(int64_t milli, char *buf, size_t size);
-void cli_json_milli(struct cli_json *j, int64_t milli);
-void cli_json_field_milli(struct cli_json *j, const char *key, int64_t milli);
-/* Money (millionths of the currency) as an exact decimal
- * (ews_money_format), never through floating point. */
-void cli_json_money(struct cli_json *j, int64_t micro);
-void cli_json_field_money(struct cli_json *j, const char *key, int64_t micro);
-void cli_json_escape(FILE *f, const char *s);
-
 /* table.c: aligned plain-text tables. */
 struct cli_table;
 
@@ -286,29 +241,29 @@ const char *cli_on_off(int enabled);
 const char *cli_yes_no(int v);
 
 /* print.c: the output of list and show verbs, JSON with --json, else text.
- * An object is written by a pair of functions: one as a JSON object, one
- * as a record (a row of a list, the lines of a show). */
-typedef void cli_json_fn(struct cli_json *j, const void *obj);
+ * An object is written by a pair of functions: one as a JSON object (a
+ * shape, shapes.h), one as a record (a row of a list, the lines of a
+ * show). */
 typedef void cli_rec_fn(struct cli_rec *r, const void *obj);
 
 /* A list being printed: a JSON array, or a table with one row an object. */
 struct cli_list {
 	int json;
-	struct cli_json j;
+	struct jw j;
 	struct cli_table *table;
 	struct cli_rec rec;
 };
 
 void cli_list_begin(struct cli_list *l, const struct cli_args *a);
-void cli_list_add(struct cli_list *l, const void *obj, cli_json_fn *json,
+void cli_list_add(struct cli_list *l, const void *obj, jw_fn *json,
                   cli_rec_fn *rec);
 void cli_list_end(struct cli_list *l);
 /* Every item of list, in order; at(list, i) is its typed accessor. */
 void cli_print_list(const struct cli_args *a, const ews_list *list,
-                    const void *(*at)(const ews_list *, size_t),
-                    cli_json_fn *json, cli_rec_fn *rec);
+                    const void *(*at)(const ews_list *, size_t), jw_fn *json,
+                    cli_rec_fn *rec);
 /* One object: a JSON object, or "key  value" lines. */
-void cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
+void cli_print_one(const struct cli_args *a, const void *obj, jw_fn *json,
                    cli_rec_fn *rec);
 
 /* cmd-acq.c: verbs of the device and gateway nouns that talk Modbus. */
@@ -319,9 +274,6 @@ int cli_run_device_write(struct cli *c, const struct cli_args *a);
 extern const struct cli_opt_spec cli_write_opts[];
 /* cmd-poll.c */
 int cli_run_poll(struct cli *c, const struct cli_args *a);
-/* cmd-samples.c: t_ms as ISO 8601 local time with its offset
- * (ews_time_format), into buf of EWS_TIME_TEXT_MAX bytes. */
-const char *cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf);
 /* cmd-consumption.c: every commodity, in the order they are printed. */
 enum { CLI_COMMODITIES = 3 };
 extern const ews_commodity cli_commodities[CLI_COMMODITIES];
@@ -331,19 +283,12 @@ int cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
 /* The value of the last --commodity of a; 0 when none is given. */
 int cli_args_commodity(const struct cli *c, const struct cli_args *a,
                        ews_commodity *out);
-/* consumption-out.c: the output of consumption histograms. */
-/* The fields of a histogram in a new object, left open for more; with
- * the costs of ch unless it is NULL. */
-void cli_json_histogram(struct cli_json *j, const ews_histogram *h,
-                        const ews_cost_histogram *ch);
-/* "split": the totals of a split; costs: the total cost of each item, or
- * NULL. */
-void cli_json_split(struct cli_json *j, const ews_list *split,
-                    const int64_t *costs);
+/* consumption-out.c: consumption histograms as text. */
 /* The histogram as a table and its totals; with the costs of ch unless it
  * is NULL. */
 void cli_print_histogram(const ews_histogram *h, const ews_cost_histogram *ch);
-/* The totals of a split as a table; costs as for cli_json_split(). */
+/* The totals of a split as a table; costs: the total cost of each item,
+ * or NULL. */
 void cli_print_split(const ews_list *split, const char *unit,
                      const int64_t *costs, const char *currency);
 /* Two histograms side by side; with costs (ca, cb not NULL), the costs
@@ -354,7 +299,5 @@ void cli_print_compare(const ews_histogram *ha, const ews_histogram *hb,
 /* cmd-tariff.c: money and its currency, "5.3 EUR" (ews_money_format). */
 const char *cli_money_text(int64_t micro, const char *currency, char *buf,
                            size_t size);
-/* cmd-tariff.c: "YYYY-MM-DD", or NULL for no date (year 0); buf: 16. */
-const char *cli_date_text(const ews_date *d, char *buf, size_t size);
 
 #endif /* EWS_CLI_H */

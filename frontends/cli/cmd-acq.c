@@ -31,29 +31,9 @@ cli_run_device_read(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, reading_at, cli_json_reading, rec_reading);
+	cli_print_list(a, list, reading_at, shape_reading, rec_reading);
 	ews_list_free(list);
 	return CLI_OK;
-}
-
-static void
-json_test(struct cli_json *j, const void *obj)
-{
-	const ews_test_result *t = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_str(j, "outcome", ews_outcome_name(t->outcome));
-	if (t->outcome == EWS_OUTCOME_EXCEPTION)
-		cli_json_field_int(j, "exception_code", t->exception_code);
-	else
-		cli_json_field_ref(j, "exception_code", 0);
-	if (t->outcome == EWS_OUTCOME_OK)
-		cli_json_field_double(j, "round_trip_ms",
-		                      t->round_trip_us / 1000.0);
-	else
-		cli_json_field_ref(j, "round_trip_ms", 0);
-	cli_json_field_str(j, "message", t->message);
-	cli_json_object_end(j);
 }
 
 static void
@@ -77,7 +57,7 @@ print_test(const struct cli_args *a, ews_status st, const ews_test_result *t)
 {
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_one(a, t, json_test, rec_test);
+	cli_print_one(a, t, shape_test_result, rec_test);
 	if (t->outcome == EWS_OUTCOME_OK)
 		return CLI_OK;
 	if (t->outcome == EWS_OUTCOME_OFF || t->outcome == EWS_OUTCOME_NOMAP)
@@ -138,7 +118,7 @@ cli_run_device_write(struct cli *c, const struct cli_args *a)
 	t.version = EWS_TEST_RESULT_VERSION;
 	st = ews_site_device_write(c->site, c->id, q, value, &t);
 	if (st == EWS_ETIMEDOUT || st == EWS_EIO || st == EWS_OK) {
-		cli_print_one(a, &t, json_test, rec_test);
+		cli_print_one(a, &t, shape_test_result, rec_test);
 		return st == EWS_OK ? CLI_OK : CLI_IO;
 	}
 	return cli_fail(st);

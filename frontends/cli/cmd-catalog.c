@@ -29,86 +29,6 @@ load(const struct cli *c, ews_catalog **out)
 	return cli_done(st);
 }
 
-static void
-json_caps(struct cli_json *j, unsigned int caps)
-{
-	cli_json_array_begin(j, 1);
-	for (unsigned int bit = 0; bit < 32; bit++) {
-		const char *name;
-
-		if (!(caps & (1u << bit)))
-			continue;
-		name = ews_capability_name((ews_capability)(1u << bit));
-		if (name)
-			cli_json_str(j, name);
-	}
-	cli_json_array_end(j);
-}
-
-static void
-json_model_fields(struct cli_json *j, const ews_model *m)
-{
-	char conf[2] = { m->confidence, '\0' };
-
-	cli_json_field_str(j, "key", m->key);
-	cli_json_field_str(j, "name", m->name);
-	cli_json_field_str(j, "family", ews_family_name(m->family));
-	cli_json_key(j, "catalog_numbers");
-	cli_json_array_begin(j, 1);
-	for (size_t i = 0; m->catalog_numbers && m->catalog_numbers[i]; i++)
-		cli_json_str(j, m->catalog_numbers[i]);
-	cli_json_array_end(j);
-	cli_json_key(j, "caps");
-	json_caps(j, m->caps);
-	cli_json_field_str(j, "commodity", ews_commodity_name(m->commodity));
-	cli_json_field_int(j, "phases", m->phases);
-	cli_json_field_int(j, "sides", m->sides);
-	cli_json_field_bool(j, "address_per_side", m->address_per_side);
-	cli_json_field_bool(j, "needs_supply", m->needs_supply);
-	cli_json_field_bool(j, "has_map", m->has_map);
-	cli_json_field_str(j, "confidence", m->confidence ? conf : NULL);
-	cli_json_field_str(j, "source", m->source);
-	cli_json_field_str(j, "file", m->file);
-	cli_json_field_int(j, "register_count", (int64_t)m->register_count);
-}
-
-static void
-json_register(struct cli_json *j, const ews_register *r)
-{
-	cli_json_object_begin(j);
-	cli_json_field_str(j, "quantity", ews_quantity_name(r->quantity));
-	cli_json_field_int(j, "order", r->order);
-	cli_json_field_int(j, "function", r->function);
-	cli_json_field_int(j, "address", r->address);
-	cli_json_field_int(j, "words", r->words);
-	cli_json_field_str(j, "type", ews_reg_type_name(r->type));
-	cli_json_field_str(j, "word_order", ews_word_order_name(r->word_order));
-	cli_json_field_double(j, "scale", r->scale);
-	cli_json_field_str(j, "unit", r->unit);
-	cli_json_field_double(j, "factor", r->factor);
-	cli_json_field_int(j, "write_function", r->write_function);
-	cli_json_object_end(j);
-}
-
-static void
-json_model(struct cli_json *j, const ews_model *m, int with_map)
-{
-	cli_json_object_begin(j);
-	json_model_fields(j, m);
-	if (with_map) {
-		cli_json_key(j, "registers");
-		if (!m->has_map) {
-			cli_json_null(j);
-		} else {
-			cli_json_array_begin(j, 0);
-			for (size_t i = 0; i < m->register_count; i++)
-				json_register(j, ews_model_register(m, i));
-			cli_json_array_end(j);
-		}
-	}
-	cli_json_object_end(j);
-}
-
 /* Catalogue numbers, comma-separated, into a malloc'd string. */
 static char *
 numbers(const ews_model *m)
@@ -123,13 +43,6 @@ numbers(const ews_model *m)
 		fprintf(f, "%s%s", i ? ", " : "", m->catalog_numbers[i]);
 	fclose(f);
 	return s;
-}
-
-/* An item of `catalog list`. */
-static void
-json_model_row(struct cli_json *j, const void *m)
-{
-	json_model(j, m, 0);
 }
 
 static void
@@ -181,7 +94,7 @@ run_list(struct cli *c, const struct cli_args *a)
 		const ews_model *m = ews_catalog_at(cat, i);
 
 		if (!family || (int)m->family == family)
-			cli_list_add(&l, m, json_model_row, rec_model);
+			cli_list_add(&l, m, shape_model, rec_model);
 	}
 	cli_list_end(&l);
 	ews_catalog_free(cat);
@@ -267,7 +180,7 @@ run_show(struct cli *c, const struct cli_args *a)
 {
 	ews_catalog *cat = NULL;
 	const ews_model *m;
-	struct cli_json j;
+	struct jw j;
 	ews_status st;
 	int rc = load(c, &cat);
 
@@ -277,9 +190,9 @@ run_show(struct cli *c, const struct cli_args *a)
 	if (st != EWS_OK) {
 		rc = cli_fail(st);
 	} else if (a->json) {
-		cli_json_init(&j, stdout);
-		json_model(&j, m, 1);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_model_full(&j, m);
+		jw_finish(&j);
 	} else {
 		print_model(m);
 	}
@@ -291,20 +204,20 @@ static int
 run_problems(struct cli *c, const struct cli_args *a)
 {
 	ews_catalog *cat = NULL;
-	struct cli_list l;
+	struct jw j;
 	int rc = load(c, &cat);
 
 	if (rc)
 		return rc;
 	/* Strings, not objects: one a line as text. */
-	cli_list_begin(&l, a);
-	for (size_t i = 0; i < ews_catalog_problem_count(cat); i++) {
-		if (l.json)
-			cli_json_str(&l.j, ews_catalog_problem(cat, i));
-		else
+	if (a->json) {
+		jw_init_file(&j, stdout);
+		shape_catalog_problems(&j, cat);
+		jw_finish(&j);
+	} else {
+		for (size_t i = 0; i < ews_catalog_problem_count(cat); i++)
 			printf("%s\n", ews_catalog_problem(cat, i));
 	}
-	cli_list_end(&l);
 	ews_catalog_free(cat);
 	return CLI_OK;
 }

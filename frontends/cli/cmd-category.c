@@ -78,21 +78,6 @@ run_set(struct cli *c, const struct cli_args *a)
 }
 
 static void
-json_category(struct cli_json *j, const void *obj)
-{
-	const ews_category *cat = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", cat->id);
-	cli_json_field_str(j, "kind", ews_category_kind_name(cat->kind));
-	cli_json_field_str(j, "origin", ews_category_origin_name(cat->origin));
-	cli_json_field_str(j, "name", cat->name);
-	cli_json_field_str(j, "description", cat->description);
-	cli_json_field_bool(j, "enabled", cat->enabled);
-	cli_json_object_end(j);
-}
-
-static void
 rec_category(struct cli_rec *r, const void *obj)
 {
 	const ews_category *cat = obj;
@@ -118,7 +103,7 @@ run_list(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, category_at, json_category, rec_category);
+	cli_print_list(a, list, category_at, shape_category, rec_category);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -131,7 +116,7 @@ run_show(struct cli *c, const struct cli_args *a)
 
 	if (rc)
 		return rc;
-	cli_print_one(a, &cat, json_category, rec_category);
+	cli_print_one(a, &cat, shape_category, rec_category);
 	return CLI_OK;
 }
 

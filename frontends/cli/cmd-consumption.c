@@ -5,7 +5,7 @@
  * consumption-out.c.
  *
  * Amounts are the library's integer thousandths of the unit, printed as
- * exact decimals (cli_milli_text), never through floating point. Bucket
+ * exact decimals (jw_milli_text), never through floating point. Bucket
  * starts are local times with their offset (ews_time_format).
  */
 #include <stdlib.h>
@@ -300,7 +300,7 @@ run_consumption(struct cli *c, const struct cli_args *a)
 	ews_cost_histogram ch;
 	ews_list *split = NULL;
 	int64_t *costs = NULL;
-	struct cli_json j;
+	struct jw j;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
 
@@ -325,12 +325,9 @@ run_consumption(struct cli *c, const struct cli_args *a)
 		}
 	}
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_histogram(&j, &h, cq.costs ? &ch : NULL);
-		if (split)
-			cli_json_split(&j, split, costs);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_consumption(&j, &h, cq.costs ? &ch : NULL, split, costs);
+		jw_finish(&j);
 	} else {
 		cli_print_histogram(&h, cq.costs ? &ch : NULL);
 		if (split)
@@ -350,24 +347,19 @@ rec_milli(struct cli_rec *r, const char *key, int64_t milli, const char *unit)
 {
 	char v[32];
 
-	cli_rec_add(r, key, "%s %s", cli_milli_text(milli, v, sizeof(v)), unit);
+	cli_rec_add(r, key, "%s %s", jw_milli_text(milli, v, sizeof(v)), unit);
 }
-
-/* The site's cost of each commodity in the period (CON-4 by cost). */
-struct overall_costs {
-	char currency[4];
-	int64_t micro[CLI_COMMODITIES]; /* of each of cli_commodities */
-	int64_t total;
-};
 
 /* The key of each commodity's cost, in the order of cli_commodities. */
 static const char *const overall_cost_keys[CLI_COMMODITIES] = {
 	"electricity_cost", "gas_cost", "water_cost"
 };
 
+/* The site's cost of each commodity in the period (CON-4 by cost), in
+ * the order of cli_commodities. */
 static int
 overall_costs(struct cli *c, const ews_consumption_query *q,
-              struct overall_costs *out)
+              struct shape_overall_costs *out)
 {
 	ews_cost_histogram ch;
 
@@ -393,8 +385,8 @@ run_overall(struct cli *c, const struct cli_args *a)
 	struct cquery cq;
 	ews_overall ov;
 	ews_histogram h;
-	struct overall_costs oc;
-	struct cli_json j;
+	struct shape_overall_costs oc;
+	struct jw j;
 	struct cli_rec r = { 0 };
 	char t[EWS_TIME_TEXT_MAX], m[64];
 	const char *start = NULL;
@@ -416,29 +408,13 @@ run_overall(struct cli *c, const struct cli_args *a)
 	if (cq.costs && (rc = overall_costs(c, &cq.q, &oc)))
 		return rc;
 	if (h.count > 0)
-		start = cli_time_text(h.buckets[0].start_ms,
-		                      h.buckets[0].utc_offset_s, t);
+		start = shape_time_text(h.buckets[0].start_ms,
+		                        h.buckets[0].utc_offset_s, t);
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_str(&j, "period", ews_period_name(cq.q.period));
-		cli_json_field_str(&j, "start", start);
-		cli_json_field_milli(&j, "electricity_wh",
-		                     ov.electricity_milli_wh);
-		cli_json_field_milli(&j, "gas_dm3", ov.gas_milli_dm3);
-		cli_json_field_milli(&j, "gas_kwh_equiv",
-		                     ov.gas_milli_kwh_equiv);
-		cli_json_field_milli(&j, "water_dm3", ov.water_milli_dm3);
-		cli_json_field_bool(&j, "estimated", ov.estimated);
-		if (cq.costs) {
-			cli_json_field_str(&j, "currency", oc.currency);
-			for (size_t i = 0; i < CLI_COMMODITIES; i++)
-				cli_json_field_money(&j, overall_cost_keys[i],
-				                     oc.micro[i]);
-			cli_json_field_money(&j, "total_cost", oc.total);
-		}
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_overall(&j, cq.q.period, start, &ov,
+		              cq.costs ? &oc : NULL);
+		jw_finish(&j);
 		return CLI_OK;
 	}
 	cli_rec_str(&r, "period", ews_period_name(cq.q.period));
@@ -470,7 +446,7 @@ run_compare(struct cli *c, const struct cli_args *a)
 	ews_histogram ha, hb;
 	ews_cost_histogram ca, cb;
 	ews_consumption_query qb;
-	struct cli_json j;
+	struct jw j;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
 
@@ -503,16 +479,10 @@ run_compare(struct cli *c, const struct cli_args *a)
 	if (cq.costs && (st = ews_site_cost(c->site, &qb, &cb)) != EWS_OK)
 		return fail_query(st, "--with");
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_key(&j, "a");
-		cli_json_histogram(&j, &ha, cq.costs ? &ca : NULL);
-		cli_json_object_end(&j);
-		cli_json_key(&j, "b");
-		cli_json_histogram(&j, &hb, cq.costs ? &cb : NULL);
-		cli_json_object_end(&j);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_compare(&j, &ha, &hb, cq.costs ? &ca : NULL,
+		              cq.costs ? &cb : NULL);
+		jw_finish(&j);
 		return CLI_OK;
 	}
 	cli_print_compare(&ha, &hb, cq.costs ? &ca : NULL,
@@ -522,52 +492,6 @@ run_compare(struct cli *c, const struct cli_args *a)
 
 /* ------------------------------------------------------------------ */
 /* ews consumption measures                                            */
-
-/* "voltage_ln_l1", or "harmonic_voltage_l1:3" with its order. */
-static const char *
-quantity_text(ews_quantity q, unsigned int order, char *buf, size_t size)
-{
-	const char *name = ews_quantity_name(q);
-
-	if (!order)
-		return name;
-	snprintf(buf, size, "%s:%u", name ? name : "?", order);
-	return buf;
-}
-
-static void
-json_measures(struct cli_json *j, const ews_measure_histogram *m)
-{
-	char t[EWS_TIME_TEXT_MAX], qt[EWS_NAME_MAX + 8];
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "device", m->device_id);
-	cli_json_field_str(
-	        j, "quantity",
-	        quantity_text(m->quantity, m->order, qt, sizeof(qt)));
-	cli_json_field_str(j, "unit", ews_quantity_unit(m->quantity));
-	cli_json_field_str(j, "period", ews_period_name(m->period));
-	cli_json_key(j, "buckets");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; i < m->count && i < EWS_HISTOGRAM_MAX; i++) {
-		const ews_measure_bucket *b = &m->buckets[i];
-
-		cli_json_object_begin(j);
-		cli_json_field_str(
-		        j, "start",
-		        cli_time_text(b->start_ms, b->utc_offset_s, t));
-		cli_json_field_int(j, "count", (int64_t)b->count);
-		cli_json_key(j, "min");
-		b->count ? cli_json_double(j, b->min) : cli_json_null(j);
-		cli_json_key(j, "avg");
-		b->count ? cli_json_double(j, b->avg) : cli_json_null(j);
-		cli_json_key(j, "max");
-		b->count ? cli_json_double(j, b->max) : cli_json_null(j);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-	cli_json_object_end(j);
-}
 
 static void
 print_measures(const ews_measure_histogram *m)
@@ -580,16 +504,17 @@ print_measures(const ews_measure_histogram *m)
 
 	printf("device:%lld, %s (%s), %s of %04ld-%02u-%02u\n",
 	       (long long)m->device_id,
-	       cli_or_dash(
-	               quantity_text(m->quantity, m->order, qt, sizeof(qt))),
+	       cli_or_dash(shape_quantity_text(m->quantity, m->order, qt,
+	                                       sizeof(qt))),
 	       unit && *unit ? unit : "no unit",
 	       cli_or_dash(ews_period_name(m->period)), (long)m->year, m->month,
 	       m->day);
 	for (size_t i = 0; i < m->count && i < EWS_HISTOGRAM_MAX; i++) {
 		const ews_measure_bucket *b = &m->buckets[i];
 
-		cli_table_cell(t, "%s",
-		               cli_time_text(b->start_ms, b->utc_offset_s, s));
+		cli_table_cell(
+		        t, "%s",
+		        shape_time_text(b->start_ms, b->utc_offset_s, s));
 		cli_table_cell(t, "%zu", b->count);
 		if (b->count) {
 			cli_table_cell(t, "%.10g", b->min);
@@ -610,7 +535,7 @@ run_measures(struct cli *c, const struct cli_args *a)
 {
 	struct cquery cq;
 	ews_measure_histogram m;
-	struct cli_json j;
+	struct jw j;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
 
@@ -627,9 +552,9 @@ run_measures(struct cli *c, const struct cli_args *a)
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		json_measures(&j, &m);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_measures(&j, &m);
+		jw_finish(&j);
 	} else {
 		print_measures(&m);
 	}

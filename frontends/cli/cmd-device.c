@@ -60,50 +60,11 @@ run_set(struct cli *c, const struct cli_args *a)
 }
 
 static void
-json_groups(struct cli_json *j, const ews_device *d)
-{
-	cli_json_key(j, "group_ids");
-	cli_json_array_begin(j, 1);
-	for (unsigned int i = 0;
-	     i < d->group_count && i < EWS_DEVICE_GROUPS_MAX; i++)
-		cli_json_int(j, d->group_ids[i]);
-	cli_json_array_end(j);
-}
-
-static void
-json_device(struct cli_json *j, const void *obj)
+json_device(struct jw *j, const void *obj)
 {
 	const struct device_view *v = obj;
-	const ews_device *d = &v->dev;
-	const char *supply = ews_supply_name(d->supply);
 
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", d->id);
-	cli_json_field_ref(j, "gateway_id", d->gateway_id);
-	cli_json_field_str(j, "model", d->model);
-	cli_json_field_str(j, "name", d->name);
-	cli_json_field_int(j, "address", d->address);
-	cli_json_field_int(j, "ems_interface", d->ems_interface);
-	cli_json_field_int(j, "position", d->position);
-	cli_json_field_str(j, "concentrator", d->concentrator);
-	cli_json_field_int(j, "side", d->side);
-	cli_json_field_int(j, "phase", d->phase);
-	cli_json_field_str(j, "supply", supply && *supply ? supply : NULL);
-	cli_json_field_ref(j, "load_id", d->load_id);
-	json_groups(j, d);
-	cli_json_field_bool(j, "exclude_totals", d->exclude_totals);
-	cli_json_field_bool(j, "exclude_alerts", d->exclude_alerts);
-	cli_json_field_bool(j, "enabled", d->enabled);
-	cli_json_field_str(j, "status", ews_device_status_name(v->status));
-	cli_json_field_int(j, "read_code", d->read_code);
-	cli_json_field_int(j, "reg_address", d->reg_address);
-	cli_json_field_int(j, "reg_words", d->reg_words);
-	cli_json_field_double(j, "multiplier", d->multiplier);
-	cli_json_field_str(j, "reg_type", ews_reg_type_name(d->reg_type));
-	cli_json_field_str(j, "reg_word_order",
-	                   ews_word_order_name(d->reg_word_order));
-	cli_json_field_int(j, "remote_id", d->remote_id);
-	cli_json_object_end(j);
+	shape_device(j, &v->dev, v->status);
 }
 
 static void
@@ -264,20 +225,15 @@ static void
 print_label(const struct cli_args *a, int64_t id, ews_io_kind kind,
             unsigned int number, const char *label)
 {
-	struct cli_json j;
+	struct jw j;
 
 	if (!a->json) {
 		printf("%s\n", label);
 		return;
 	}
-	cli_json_init(&j, stdout);
-	cli_json_object_begin(&j);
-	cli_json_field_int(&j, "device_id", id);
-	cli_json_field_str(&j, "kind", ews_io_kind_name(kind));
-	cli_json_field_int(&j, "number", number);
-	cli_json_field_str(&j, "label", label);
-	cli_json_object_end(&j);
-	cli_json_finish(&j);
+	jw_init_file(&j, stdout);
+	shape_label(&j, id, kind, number, label);
+	jw_finish(&j);
 }
 
 /* device label ID --input N|--output N [--text T]: set, or print. */

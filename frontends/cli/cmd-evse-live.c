@@ -3,7 +3,6 @@
  * stations (greenup.h). `run` is the loop (ewsd runs the same one);
  * `status` reads what the running loop last stored, from any process.
  */
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,82 +13,20 @@
 /* ------------------------------------------------------------------ */
 /* Status output                                                       */
 
-static void
-json_phases(struct cli_json *j, const double *a)
-{
-	cli_json_key(j, "phase_a");
-	cli_json_array_begin(j, 1);
-	for (int p = 0; p < 3; p++)
-		cli_json_double(j, round(a[p] * 10) / 10);
-	cli_json_array_end(j);
-}
-
-static void
-json_station(struct cli_json *j, const ews_evse_station_status *s, int full)
-{
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", s->device_id);
-	if (full) {
-		cli_json_field_str(j, "name", s->name);
-		cli_json_field_str(j, "model", s->model);
-		cli_json_field_bool(j, "powered", s->powered);
-		cli_json_field_bool(j, "managed", s->managed);
-		cli_json_field_bool(j, "plug_enabled", s->plug_enabled);
-		cli_json_field_str(j, "error", s->error[0] ? s->error : NULL);
-		cli_json_field_double(j, "rated_a", s->rated_a);
-		cli_json_field_int(j, "phases", s->phases);
-		if (s->phases == 1)
-			cli_json_field_int(j, "phase", s->phase);
-	}
-	cli_json_field_str(j, "charge", ews_evse_charge_state_name(s->charge));
-	cli_json_field_str(j, "state", ews_evse_state_name(s->state));
-	cli_json_field_double(j, "setpoint_a", s->setpoint_a);
-	cli_json_field_double(j, "current_a", round(s->current_a * 10) / 10);
-	cli_json_field_double(j, "charged_ah",
-	                      round(s->charged_ah * 100) / 100);
-	if (full) {
-		cli_json_field_int(j, "connected_ms", s->connected_ms);
-		cli_json_field_str(j, "hold",
-		                   s->hold == EWS_HOLD_START  ? "start"
-		                   : s->hold == EWS_HOLD_WAIT ? "wait"
-		                                              : NULL);
-		cli_json_field_bool(j, "priority", s->priority);
-	}
-	cli_json_field_str(j, "reason", s->reason);
-	cli_json_object_end(j);
-}
-
-/* The status as one JSON object; `full` adds each station's details. */
+/* The status as one JSON object; `full` adds each station's details,
+ * else it is one line (a step of `evse run`). */
 static void
 json_status(const ews_evse_status *s, int full, int64_t now_ms)
 {
-	struct cli_json j;
+	struct jw j;
 
-	cli_json_init(&j, stdout);
+	jw_init_file(&j, stdout);
 	j.compact = !full; /* one line per step */
-	cli_json_object_begin(&j);
-	if (full) {
-		cli_json_field_bool(&j, "enabled", s->enabled);
-		cli_json_field_int(&j, "t_ms", s->t_ms);
-		if (s->t_ms)
-			cli_json_field_double(
-			        &j, "age_s", (double)(now_ms - s->t_ms) / 1000);
-		else
-			cli_json_field_ref(&j, "age_s", 0);
-	} else {
-		cli_json_field_int(&j, "t_ms", s->t_ms);
-	}
-	cli_json_field_str(&j, "zone", ews_evse_zone_name(s->zone));
-	json_phases(&j, s->phase_a);
-	cli_json_field_bool(&j, "meter_ok", s->meter_ok);
-	cli_json_field_bool(&j, "failsafe", s->failsafe);
-	cli_json_key(&j, "stations");
-	cli_json_array_begin(&j, !full);
-	for (size_t i = 0; i < s->n; i++)
-		json_station(&j, &s->station[i], full);
-	cli_json_array_end(&j);
-	cli_json_object_end(&j);
-	cli_json_finish(&j);
+	if (full)
+		shape_evse_status(&j, s, now_ms);
+	else
+		shape_evse_step(&j, s);
+	jw_finish(&j);
 }
 
 static void
@@ -185,21 +122,12 @@ step_changed(const ews_evse_status *a, const ews_evse_status *b)
 static void
 print_summary(const ews_greenup_stats *st)
 {
-	struct cli_json j;
+	struct jw j;
 
-	cli_json_init(&j, stdout);
+	jw_init_file(&j, stdout);
 	j.compact = 1;
-	cli_json_object_begin(&j);
-	cli_json_key(&j, "summary");
-	cli_json_object_begin(&j);
-	cli_json_field_int(&j, "steps", (int64_t)st->steps);
-	cli_json_field_int(&j, "command_steps", (int64_t)st->command_steps);
-	cli_json_field_int(&j, "writes", (int64_t)st->writes);
-	cli_json_field_int(&j, "write_failures", (int64_t)st->write_failures);
-	cli_json_field_int(&j, "meter_misses", (int64_t)st->meter_misses);
-	cli_json_object_end(&j);
-	cli_json_object_end(&j);
-	cli_json_finish(&j);
+	shape_evse_summary(&j, st);
+	jw_finish(&j);
 }
 
 struct run_state {
@@ -310,20 +238,15 @@ show_station(struct cli *c, const struct cli_args *a)
 	ews_evse_station_setup s = { .version =
 		                             EWS_EVSE_STATION_SETUP_VERSION };
 	struct cli_rec r = { 0 };
-	struct cli_json j;
+	struct jw j;
 	int rc;
 
 	if ((rc = cli_done(ews_site_evse_station_get(c->site, c->id, &s))))
 		return rc;
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_int(&j, "id", c->id);
-		cli_json_field_bool(&j, "priority", s.priority);
-		cli_json_field_double(&j, "rated_a", s.rated_a);
-		cli_json_field_bool(&j, "plug_enabled", s.plug_enabled);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_evse_station(&j, c->id, &s);
+		jw_finish(&j);
 		return CLI_OK;
 	}
 	cli_rec_add(&r, "id", "%lld", (long long)c->id);

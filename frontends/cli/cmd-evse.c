@@ -141,61 +141,32 @@ key_double(ews_evse_setup *s, int k)
 	}
 }
 
-/* v as the shortest text that reads back as v ("230", "2.5"). */
-static const char *
-number_text(double v, char *buf, size_t size)
-{
-	for (int prec = 15; prec <= 17; prec++) { /* 50, not 5e+01 */
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return buf;
-}
-
 static void
 print_setup(const ews_evse_setup *s, int json)
 {
 	struct cli_rec r = { 0 };
-	struct cli_json j;
+	struct jw j;
 	char buf[40];
-	int k;
 
 	if (json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_bool(&j, key_names[KEY_ENABLED], s->enabled);
-		cli_json_field_ref(&j, key_names[KEY_METER],
-		                   s->meter_device_id);
-	} else {
-		cli_rec_str(&r, key_names[KEY_ENABLED], cli_on_off(s->enabled));
-		if (s->meter_device_id)
-			cli_rec_add(&r, key_names[KEY_METER], "%lld",
-			            (long long)s->meter_device_id);
-		else
-			cli_rec_str(&r, key_names[KEY_METER], "none");
+		jw_init_file(&j, stdout);
+		shape_evse_setup(&j, s);
+		jw_finish(&j);
+		return;
 	}
-	for (k = KEY_MAX_CURRENT; k < KEY_PERIOD; k++) {
-		double v = *key_double((ews_evse_setup *)s, k);
-
-		if (json)
-			cli_json_field_double(&j, key_names[k], v);
-		else
-			cli_rec_str(&r, key_names[k],
-			            number_text(v, buf, sizeof(buf)));
-	}
-	if (json) {
-		cli_json_key(&j, key_names[KEY_PERIOD]);
-		cli_json_number_text(&j, cli_milli_text(s->config.period_ms,
-		                                        buf, sizeof(buf)));
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
-	} else {
-		cli_rec_str(
-		        &r, key_names[KEY_PERIOD],
-		        cli_milli_text(s->config.period_ms, buf, sizeof(buf)));
-		cli_rec_print(&r, stdout);
-	}
+	cli_rec_str(&r, key_names[KEY_ENABLED], cli_on_off(s->enabled));
+	if (s->meter_device_id)
+		cli_rec_add(&r, key_names[KEY_METER], "%lld",
+		            (long long)s->meter_device_id);
+	else
+		cli_rec_str(&r, key_names[KEY_METER], "none");
+	for (int k = KEY_MAX_CURRENT; k < KEY_PERIOD; k++)
+		cli_rec_str(&r, key_names[k],
+		            jw_double_text(*key_double((ews_evse_setup *)s, k),
+		                           buf, sizeof(buf)));
+	cli_rec_str(&r, key_names[KEY_PERIOD],
+	            jw_milli_text(s->config.period_ms, buf, sizeof(buf)));
+	cli_rec_print(&r, stdout);
 }
 
 /* |v|, without libm. */

@@ -82,24 +82,6 @@ run_set(struct cli *c, const struct cli_args *a)
 }
 
 static void
-json_gateway(struct cli_json *j, const void *obj)
-{
-	const ews_gateway *gw = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", gw->id);
-	cli_json_field_str(j, "kind", ews_gateway_kind_name(gw->kind));
-	cli_json_field_str(j, "name", gw->name);
-	cli_json_field_str(j, "ip", gw->ip);
-	cli_json_field_int(j, "port", gw->port);
-	cli_json_field_str(j, "description", gw->description);
-	cli_json_field_ref(j, "board_id", gw->board_id);
-	cli_json_field_ref(j, "eq_device_id", gw->eq_device_id);
-	cli_json_field_bool(j, "enabled", gw->enabled);
-	cli_json_object_end(j);
-}
-
-static void
 rec_gateway(struct cli_rec *r, const void *obj)
 {
 	const ews_gateway *gw = obj;
@@ -129,7 +111,7 @@ run_list(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, gateway_at, json_gateway, rec_gateway);
+	cli_print_list(a, list, gateway_at, shape_gateway, rec_gateway);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -142,7 +124,7 @@ run_show(struct cli *c, const struct cli_args *a)
 
 	if (rc)
 		return rc;
-	cli_print_one(a, &gw, json_gateway, rec_gateway);
+	cli_print_one(a, &gw, shape_gateway, rec_gateway);
 	return CLI_OK;
 }
 

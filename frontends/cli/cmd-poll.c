@@ -8,24 +8,6 @@
 #include "cli.h"
 
 static void
-json_result(struct cli_json *j, const void *obj)
-{
-	const ews_poll_result *r = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "device_id", r->device_id);
-	cli_json_field_int(j, "gateway_id", r->gateway_id);
-	cli_json_field_str(j, "outcome", ews_outcome_name(r->outcome));
-	cli_json_field_ref(
-	        j, "exception_code",
-	        r->outcome == EWS_OUTCOME_EXCEPTION ? r->exception_code : 0);
-	cli_json_field_int(j, "readings", r->readings);
-	cli_json_field_double(j, "round_trip_ms", r->round_trip_us / 1000.0);
-	cli_json_field_str(j, "message", r->message);
-	cli_json_object_end(j);
-}
-
-static void
 rec_result(struct cli_rec *r, const void *obj)
 {
 	const ews_poll_result *p = obj;
@@ -56,29 +38,6 @@ recorded(ews_site *site, int64_t t_ms, ews_list **out)
 	return ews_site_sample_list(site, &q, out);
 }
 
-static void
-print_json(const ews_list *results, const ews_list *samples, int64_t t_ms)
-{
-	struct cli_json j;
-	size_t i;
-
-	cli_json_init(&j, stdout);
-	cli_json_object_begin(&j);
-	cli_json_field_int(&j, "t_ms", t_ms);
-	cli_json_key(&j, "devices");
-	cli_json_array_begin(&j, 0);
-	for (i = 0; i < ews_list_len(results); i++)
-		json_result(&j, ews_list_poll_result(results, i));
-	cli_json_array_end(&j);
-	cli_json_key(&j, "readings");
-	cli_json_array_begin(&j, 0);
-	for (i = 0; i < ews_list_len(samples); i++)
-		cli_json_reading(&j, ews_list_reading(samples, i));
-	cli_json_array_end(&j);
-	cli_json_object_end(&j);
-	cli_json_finish(&j);
-}
-
 int
 cli_run_poll(struct cli *c, const struct cli_args *a)
 {
@@ -86,6 +45,7 @@ cli_run_poll(struct cli *c, const struct cli_args *a)
 	int64_t t_ms = cli_now_ms();
 	ews_engine *eng;
 	ews_status st;
+	struct jw j;
 
 	if (!cli_has_opt(a, OPT_ONCE))
 		return cli_usage(c, "--once is required: `ews poll` runs one "
@@ -101,9 +61,12 @@ cli_run_poll(struct cli *c, const struct cli_args *a)
 		return cli_fail(st);
 	}
 	if (a->json) {
-		print_json(results, samples, t_ms);
+		jw_init_file(&j, stdout);
+		shape_poll(&j, t_ms, results, samples);
+		jw_finish(&j);
 	} else {
-		cli_print_list(a, results, result_at, json_result, rec_result);
+		cli_print_list(a, results, result_at, shape_poll_result,
+		               rec_result);
 		printf("%zu values recorded\n", ews_list_len(samples));
 	}
 	ews_list_free(results);

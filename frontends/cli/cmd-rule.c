@@ -10,9 +10,6 @@
 
 #include "cli.h"
 
-static const char *const day_names[7] = { "mon", "tue", "wed", "thu",
-	                                  "fri", "sat", "sun" };
-
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 
@@ -68,7 +65,7 @@ parse_days(const char *s, unsigned int *out)
 		unsigned int d;
 
 		for (d = 0; d < 7; d++) {
-			if (len == 3 && strncmp(p, day_names[d], 3) == 0)
+			if (len == 3 && strncmp(p, shape_weekday[d], 3) == 0)
 				break;
 		}
 		if (d == 7)
@@ -192,65 +189,12 @@ struct rule_row {
 	const char *tariff;
 };
 
-static const char *
-validity_name(ews_validity v)
-{
-	switch (v) {
-	case EWS_VALID_ALWAYS:
-		return "always";
-	case EWS_VALID_DATE:
-		return "date";
-	case EWS_VALID_PERIOD:
-		return "period";
-	}
-	return NULL;
-}
-
-/* "HH:MM-HH:MM" */
-static const char *
-time_text(const ews_cost_rule *r, char *buf, size_t size)
-{
-	snprintf(buf, size, "%02u:%02u-%02u:%02u", r->time_from / 60 % 100,
-	         r->time_from % 60, r->time_to / 60 % 100, r->time_to % 60);
-	return buf;
-}
-
 static void
-json_rule(struct cli_json *j, const void *obj)
+json_rule(struct jw *j, const void *obj)
 {
 	const struct rule_row *row = obj;
-	const ews_cost_rule *r = row->r;
-	char d[16], t[16];
 
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", r->id);
-	cli_json_field_str(j, "commodity", ews_commodity_name(r->commodity));
-	cli_json_field_int(j, "position", r->position);
-	cli_json_field_int(j, "tariff_id", r->tariff_id);
-	cli_json_field_str(j, "tariff", row->tariff);
-	cli_json_field_str(j, "validity", validity_name(r->validity));
-	cli_json_field_str(j, "date",
-	                   r->validity == EWS_VALID_DATE
-	                           ? cli_date_text(&r->from, d, sizeof(d))
-	                           : NULL);
-	cli_json_field_str(j, "from",
-	                   r->validity == EWS_VALID_PERIOD
-	                           ? cli_date_text(&r->from, d, sizeof(d))
-	                           : NULL);
-	cli_json_field_str(j, "to",
-	                   r->validity == EWS_VALID_PERIOD
-	                           ? cli_date_text(&r->to, d, sizeof(d))
-	                           : NULL);
-	cli_json_field_bool(j, "every_year", r->every_year);
-	cli_json_field_str(j, "time", time_text(r, t, sizeof(t)));
-	cli_json_key(j, "days");
-	cli_json_array_begin(j, 1);
-	for (unsigned int i = 0; i < 7; i++) {
-		if (r->weekdays & (1u << i))
-			cli_json_str(j, day_names[i]);
-	}
-	cli_json_array_end(j);
-	cli_json_object_end(j);
+	shape_rule(j, row->r, row->tariff);
 }
 
 static void
@@ -265,20 +209,20 @@ rec_rule(struct cli_rec *r, const void *obj)
 	cli_rec_add(r, "id", "%lld", (long long)rule->id);
 	cli_rec_str(r, "commodity", ews_commodity_name(rule->commodity));
 	cli_rec_str(r, "tariff", row->tariff);
-	cli_date_text(&rule->from, from, sizeof(from));
-	cli_date_text(&rule->to, to, sizeof(to));
+	shape_date_text(&rule->from, from, sizeof(from));
+	shape_date_text(&rule->to, to, sizeof(to));
 	if (rule->validity == EWS_VALID_DATE)
 		cli_rec_add(r, "validity", "%s%s", from, every);
 	else if (rule->validity == EWS_VALID_PERIOD)
 		cli_rec_add(r, "validity", "%s..%s%s", from, to, every);
 	else
 		cli_rec_str(r, "validity", "always");
-	cli_rec_str(r, "time", time_text(rule, t, sizeof(t)));
+	cli_rec_str(r, "time", shape_rule_time_text(rule, t, sizeof(t)));
 	for (unsigned int i = 0; i < 7; i++) {
 		if (rule->weekdays & (1u << i))
 			snprintf(days + strlen(days),
 			         sizeof(days) - strlen(days), "%s%s",
-			         days[0] ? "," : "", day_names[i]);
+			         days[0] ? "," : "", shape_weekday[i]);
 	}
 	cli_rec_str(r, "days",
 	            (rule->weekdays & EWS_WEEKDAYS_ALL) == EWS_WEEKDAYS_ALL

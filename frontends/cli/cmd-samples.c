@@ -43,25 +43,11 @@ opt_time(const struct cli *c, const struct cli_opt *o, int64_t *out)
 	                   "milliseconds since 1970");
 }
 
-const char *
-cli_time_text(int64_t t_ms, int32_t utc_offset_s, char *buf)
-{
-	/* An offset ISO 8601 cannot write (seconds of a zone's local mean
-	 * time before 1900) or a year beyond 9999: the instant in UTC, or
-	 * its number. */
-	if (ews_time_format(t_ms, utc_offset_s, buf, EWS_TIME_TEXT_MAX) ==
-	            EWS_OK ||
-	    ews_time_format(t_ms, 0, buf, EWS_TIME_TEXT_MAX) == EWS_OK)
-		return buf;
-	snprintf(buf, EWS_TIME_TEXT_MAX, "%lld", (long long)t_ms);
-	return buf;
-}
-
 /* ISO 8601 UTC text of t_ms into buf (EWS_TIME_TEXT_MAX bytes). */
 static const char *
 format_time(int64_t t_ms, char *buf)
 {
-	return cli_time_text(t_ms, 0, buf);
+	return shape_time_text(t_ms, 0, buf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -145,7 +131,7 @@ run_samples_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_sample_list(c->site, &q, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, sample_at, cli_json_reading, rec_sample);
+	cli_print_list(a, list, sample_at, shape_reading, rec_sample);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -156,19 +142,15 @@ run_samples_import(struct cli *c, const struct cli_args *a)
 {
 	ews_import_result res;
 	ews_status st;
-	struct cli_json j;
+	struct jw j;
 
 	st = ews_site_samples_import(c->site, a->pos[0], &res);
 	if (st != EWS_OK)
 		return cli_fail(st);
 	if (a->json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_str(&j, "path", a->pos[0]);
-		cli_json_field_int(&j, "lines", (int64_t)res.lines);
-		cli_json_field_int(&j, "samples", (int64_t)res.samples);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_import(&j, a->pos[0], &res);
+		jw_finish(&j);
 	} else {
 		printf("imported %zu samples (%zu lines)\n", res.samples,
 		       res.lines);
@@ -235,26 +217,6 @@ const struct cli_noun cli_noun_samples = {
 /* events list                                                         */
 
 static void
-json_event(struct cli_json *j, const void *obj)
-{
-	const ews_event *e = obj;
-	char t[EWS_TIME_TEXT_MAX];
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", e->id);
-	cli_json_field_int(j, "t_ms", e->t_ms);
-	cli_json_field_str(j, "time", format_time(e->t_ms, t));
-	cli_json_field_int(j, "device_id", e->device_id);
-	cli_json_field_int(j, "gateway_id", e->gateway_id);
-	cli_json_field_str(j, "old_status",
-	                   ews_device_status_name(e->old_status));
-	cli_json_field_str(j, "new_status",
-	                   ews_device_status_name(e->new_status));
-	cli_json_field_str(j, "reason", e->reason);
-	cli_json_object_end(j);
-}
-
-static void
 rec_event(struct cli_rec *r, const void *obj)
 {
 	const ews_event *e = obj;
@@ -294,7 +256,7 @@ run_events_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_event_list(c->site, from, to, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, event_at, json_event, rec_event);
+	cli_print_list(a, list, event_at, shape_event, rec_event);
 	ews_list_free(list);
 	return CLI_OK;
 }

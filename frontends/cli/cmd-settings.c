@@ -61,16 +61,15 @@ show_one(struct cli *c, const char *name, int json)
 {
 	char *value = NULL;
 	int rc = get_setting(c, name, &value);
-	struct cli_json j;
+	const char *v = value;
+	struct jw j;
 
 	if (rc)
 		return rc;
 	if (json) {
-		cli_json_init(&j, stdout);
-		cli_json_object_begin(&j);
-		cli_json_field_str(&j, name, value);
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_settings(&j, &name, &v, 1);
+		jw_finish(&j);
 	} else {
 		printf("%s\n", value);
 	}
@@ -78,39 +77,56 @@ show_one(struct cli *c, const char *name, int json)
 	return CLI_OK;
 }
 
+/* The name and value of every setting, in the library's order; each
+ * values[i] is owned (ews_free). */
+static int
+get_all(struct cli *c, const char **names, char **values, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		names[i] = ews_setting_name(i);
+		if ((rc = get_setting(c, names[i], &values[i])))
+			return rc;
+	}
+	return CLI_OK;
+}
+
+static void
+print_table(const char *const *names, char *const *values, size_t n)
+{
+	static const char *const head[] = { "SETTING", "VALUE" };
+	struct cli_table *t = cli_table_new(2, head);
+
+	for (size_t i = 0; i < n; i++) {
+		cli_table_cell(t, "%s", names[i]);
+		cli_table_cell(t, "%s", values[i]);
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+}
+
 static int
 show_all(struct cli *c, int json)
 {
-	static const char *const head[] = { "SETTING", "VALUE" };
-	struct cli_table *t = json ? NULL : cli_table_new(2, head);
-	struct cli_json j;
-	int rc = CLI_OK;
+	size_t n = ews_setting_count();
+	const char **names = calloc(n + 1, sizeof(*names));
+	char **values = calloc(n + 1, sizeof(*values));
+	struct jw j;
+	int rc = names && values ? get_all(c, names, values, n)
+	                         : cli_fail(EWS_ENOMEM);
 
-	cli_json_init(&j, stdout);
-	if (json)
-		cli_json_object_begin(&j);
-	for (size_t i = 0; i < ews_setting_count() && rc == CLI_OK; i++) {
-		const char *name = ews_setting_name(i);
-		char *value = NULL;
-
-		rc = get_setting(c, name, &value);
-		if (rc)
-			break;
-		if (json) {
-			cli_json_field_str(&j, name, value);
-		} else {
-			cli_table_cell(t, "%s", name);
-			cli_table_cell(t, "%s", value);
-		}
-		ews_free(value);
-	}
 	if (rc == CLI_OK && json) {
-		cli_json_object_end(&j);
-		cli_json_finish(&j);
+		jw_init_file(&j, stdout);
+		shape_settings(&j, names, (const char *const *)values, n);
+		jw_finish(&j);
 	} else if (rc == CLI_OK) {
-		cli_table_print(t, stdout);
+		print_table(names, values, n);
 	}
-	cli_table_free(t);
+	for (size_t i = 0; values && i < n; i++)
+		ews_free(values[i]);
+	free(names);
+	free(values);
 	return rc;
 }
 

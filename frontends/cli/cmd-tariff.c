@@ -13,7 +13,7 @@
 #include "cli.h"
 
 /* ------------------------------------------------------------------ */
-/* Shared with cmd-rule.c, cmd-consumption.c and consumption-out.c     */
+/* Shared with cmd-consumption.c and consumption-out.c                */
 
 const char *
 cli_money_text(int64_t micro, const char *currency, char *buf, size_t size)
@@ -22,15 +22,6 @@ cli_money_text(int64_t micro, const char *currency, char *buf, size_t size)
 
 	ews_money_format(micro, m);
 	snprintf(buf, size, "%s %s", m, currency);
-	return buf;
-}
-
-const char *
-cli_date_text(const ews_date *d, char *buf, size_t size)
-{
-	if (!d->year)
-		return NULL;
-	snprintf(buf, size, "%04d-%02u-%02u", (int)d->year, d->month, d->day);
 	return buf;
 }
 
@@ -56,41 +47,12 @@ struct tariff_row {
 	const ews_list *prices; /* every price, or NULL */
 };
 
-/* The fields of a price after its id (and tariff_id). */
 static void
-json_price_fields(struct cli_json *j, const ews_price *p)
-{
-	char d[16];
-
-	cli_json_field_str(j, "from", cli_date_text(&p->from, d, sizeof(d)));
-	cli_json_field_money(j, "price", p->price_micro);
-}
-
-static void
-json_tariff(struct cli_json *j, const void *obj)
+json_tariff(struct jw *j, const void *obj)
 {
 	const struct tariff_row *row = obj;
-	const ews_tariff *t = row->t;
 
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", t->id);
-	cli_json_field_str(j, "commodity", ews_commodity_name(t->commodity));
-	cli_json_field_str(j, "name", t->name);
-	cli_json_field_str(j, "color", t->color);
-	cli_json_key(j, "prices");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; row->prices && i < ews_list_len(row->prices); i++) {
-		const ews_price *p = ews_list_price(row->prices, i);
-
-		if (p->tariff_id != t->id)
-			continue;
-		cli_json_object_begin(j);
-		cli_json_field_int(j, "id", p->id);
-		json_price_fields(j, p);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-	cli_json_object_end(j);
+	shape_tariff(j, row->t, row->prices);
 }
 
 /* "0.2, 0.25 from 2024-06-01" */
@@ -113,7 +75,7 @@ rec_tariff(struct cli_rec *r, const void *obj)
 		fprintf(f, "%s%s", n++ ? ", " : "", m);
 		if (p->from.year)
 			fprintf(f, " from %s",
-			        cli_date_text(&p->from, d, sizeof(d)));
+			        shape_date_text(&p->from, d, sizeof(d)));
 	}
 	if (f)
 		fclose(f);
@@ -259,29 +221,12 @@ now_of(struct cli *c, ews_commodity commodity, int64_t t_ms,
 }
 
 static void
-json_now(struct cli_json *j, const void *obj)
+json_now(struct jw *j, const void *obj)
 {
 	const struct now_row *n = obj;
-	char t[EWS_TIME_TEXT_MAX];
 
-	cli_json_object_begin(j);
-	cli_json_field_str(j, "commodity", ews_commodity_name(n->commodity));
-	cli_json_field_str(j, "at", cli_time_text(n->t_ms, 0, t));
-	cli_json_field_ref(j, "rule_id", n->now.rule_id);
-	cli_json_key(j, "position");
-	if (n->now.rule_id)
-		cli_json_int(j, n->position);
-	else
-		cli_json_null(j);
-	cli_json_field_ref(j, "tariff_id", n->now.tariff_id);
-	cli_json_field_str(j, "tariff", n->now.tariff_id ? n->tariff : NULL);
-	if (n->now.has_price) {
-		cli_json_field_money(j, "price", n->now.price_micro);
-	} else {
-		cli_json_key(j, "price");
-		cli_json_null(j);
-	}
-	cli_json_object_end(j);
+	shape_tariff_now(j, n->commodity, n->t_ms, &n->now, n->position,
+	                 n->tariff);
 }
 
 static void
@@ -345,18 +290,6 @@ run_tariff_now(struct cli *c, const struct cli_args *a)
 /* ews price                                                           */
 
 static void
-json_price(struct cli_json *j, const void *obj)
-{
-	const ews_price *p = obj;
-
-	cli_json_object_begin(j);
-	cli_json_field_int(j, "id", p->id);
-	cli_json_field_int(j, "tariff_id", p->tariff_id);
-	json_price_fields(j, p);
-	cli_json_object_end(j);
-}
-
-static void
 rec_price(struct cli_rec *r, const void *obj)
 {
 	const ews_price *p = obj;
@@ -366,7 +299,7 @@ rec_price(struct cli_rec *r, const void *obj)
 	cli_rec_add(r, "id", "%lld", (long long)p->id);
 	cli_rec_add(r, "tariff_id", "%lld", (long long)p->tariff_id);
 	cli_rec_str(r, "from",
-	            p->from.year ? cli_date_text(&p->from, d, sizeof(d))
+	            p->from.year ? shape_date_text(&p->from, d, sizeof(d))
 	                         : "always");
 	cli_rec_str(r, "price", m);
 }
@@ -447,7 +380,7 @@ run_price_add(struct cli *c, const struct cli_args *a)
 	}
 	if (st != EWS_OK || !a->json)
 		return cli_done_id(st, p.id);
-	cli_print_one(a, &p, json_price, rec_price);
+	cli_print_one(a, &p, shape_price, rec_price);
 	return CLI_OK;
 }
 
@@ -480,7 +413,7 @@ run_price_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_price_list(c->site, tariff, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, price_at, json_price, rec_price);
+	cli_print_list(a, list, price_at, shape_price, rec_price);
 	ews_list_free(list);
 	return CLI_OK;
 }

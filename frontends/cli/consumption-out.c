@@ -1,52 +1,15 @@
 /*
  * The output of `ews consumption` and `ews consumption compare`: a
  * histogram (with its costs, by tariff, when asked), the totals of a
- * split and two histograms side by side, as JSON or as text tables. The
- * options, the queries and the verbs are in cmd-consumption.c.
+ * split and two histograms side by side, as text tables; their JSON is
+ * shape_consumption() and shape_compare() (shapes.h). The options, the
+ * queries and the verbs are in cmd-consumption.c.
  *
  * Amounts are the library's integer thousandths of the unit, printed as
- * exact decimals (cli_milli_text); money is millionths of the currency
+ * exact decimals (jw_milli_text); money is millionths of the currency
  * (ews_money_format). Neither goes through floating point.
  */
 #include "cli.h"
-
-/* "site" or "kind:ID". */
-static const char *
-scope_text(ews_scope_kind kind, int64_t id, char *buf, size_t size)
-{
-	const char *name = ews_scope_kind_name(kind);
-
-	if (kind == EWS_SCOPE_SITE)
-		return "site";
-	snprintf(buf, size, "%s:%lld", name ? name : "?", (long long)id);
-	return buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* JSON                                                                */
-
-/* {"<tariff name>": cost, ..., "no tariff": null}: the columns with
- * consumption, by the columns' order. */
-static void
-json_by_tariff(struct cli_json *j, const char *key,
-               const ews_cost_histogram *ch, const int64_t *value_milli,
-               const int64_t *cost_micro)
-{
-	cli_json_key(j, key);
-	cli_json_object_begin(j);
-	for (size_t c = 0; c < ch->columns && c < EWS_COST_COLUMNS; c++) {
-		if (value_milli[c] == 0 && cost_micro[c] == 0)
-			continue;
-		if (ch->tariff_id[c] == 0) {
-			cli_json_key(j, ch->tariff_name[c]);
-			cli_json_null(j);
-		} else {
-			cli_json_field_money(j, ch->tariff_name[c],
-			                     cost_micro[c]);
-		}
-	}
-	cli_json_object_end(j);
-}
 
 /* The consumption of the "no tariff" column (the last). */
 static int64_t
@@ -55,120 +18,13 @@ unpriced(const ews_cost_histogram *ch, const int64_t *value_milli)
 	return ch->columns ? value_milli[ch->columns - 1] : 0;
 }
 
-static void
-json_bucket_cost(struct cli_json *j, const ews_cost_histogram *ch, size_t i)
-{
-	const ews_cost_bucket *b = &ch->buckets[i];
-	int64_t none = unpriced(ch, b->value_milli);
-
-	cli_json_field_money(j, "cost", b->cost_micro);
-	json_by_tariff(j, "by_tariff", ch, b->value_milli, b->cost_micro_by);
-	if (none > 0)
-		cli_json_field_milli(j, "unpriced", none);
-}
-
-static void
-json_total_cost(struct cli_json *j, const ews_cost_histogram *ch)
-{
-	int64_t none = unpriced(ch, ch->total_value_milli);
-
-	cli_json_field_str(j, "currency", ch->currency);
-	cli_json_field_money(j, "total_cost", ch->total_cost_micro);
-	json_by_tariff(j, "total_by_tariff", ch, ch->total_value_milli,
-	               ch->total_cost_micro_by);
-	if (none > 0)
-		cli_json_field_milli(j, "unpriced", none);
-	if (ch->has_previous) {
-		cli_json_field_money(j, "previous_total_cost",
-		                     ch->previous_total_cost_micro);
-	} else {
-		cli_json_key(j, "previous_total_cost");
-		cli_json_null(j);
-	}
-}
-
-/* "total" and "previous_total" (null without data). */
-static void
-json_totals(struct cli_json *j, int64_t total, int has_previous,
-            int64_t previous)
-{
-	cli_json_field_milli(j, "total", total);
-	cli_json_key(j, "previous_total");
-	if (has_previous)
-		cli_json_milli(j, previous);
-	else
-		cli_json_null(j);
-}
-
-/* The fields of a histogram in a new object, left open for more; with
- * the costs of ch unless it is NULL. */
-void
-cli_json_histogram(struct cli_json *j, const ews_histogram *h,
-                   const ews_cost_histogram *ch)
-{
-	char t[EWS_TIME_TEXT_MAX], sc[48];
-
-	cli_json_object_begin(j);
-	cli_json_field_str(j, "scope",
-	                   scope_text(h->scope, h->scope_id, sc, sizeof(sc)));
-	cli_json_field_str(j, "commodity", ews_commodity_name(h->commodity));
-	cli_json_field_str(j, "period", ews_period_name(h->period));
-	cli_json_field_str(j, "unit", ews_commodity_unit(h->commodity));
-	cli_json_key(j, "buckets");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; i < h->count && i < EWS_HISTOGRAM_MAX; i++) {
-		const ews_bucket *b = &h->buckets[i];
-
-		cli_json_object_begin(j);
-		cli_json_field_str(
-		        j, "start",
-		        cli_time_text(b->start_ms, b->utc_offset_s, t));
-		cli_json_field_milli(j, "value", b->value_milli);
-		cli_json_field_bool(j, "recorded", b->recorded);
-		cli_json_field_bool(j, "estimated", b->estimated);
-		if (ch && i < ch->count)
-			json_bucket_cost(j, ch, i);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-	json_totals(j, h->total_milli, h->has_previous,
-	            h->previous_total_milli);
-	if (ch)
-		json_total_cost(j, ch);
-}
-
-/* costs: the total cost of each item, or NULL. */
-void
-cli_json_split(struct cli_json *j, const ews_list *split, const int64_t *costs)
-{
-	cli_json_key(j, "split");
-	cli_json_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(split); i++) {
-		const ews_scope_total *s = ews_list_scope_total(split, i);
-
-		cli_json_object_begin(j);
-		cli_json_field_int(j, "id", s->scope_id);
-		cli_json_field_str(j, "name", s->name);
-		json_totals(j, s->total_milli, s->has_previous,
-		            s->previous_total_milli);
-		cli_json_field_bool(j, "estimated", s->estimated);
-		if (costs)
-			cli_json_field_money(j, "cost", costs[i]);
-		cli_json_object_end(j);
-	}
-	cli_json_array_end(j);
-}
-
-/* ------------------------------------------------------------------ */
-/* Text                                                                */
-
 /* Thousandths and their unit: "12.5 Wh". */
 static const char *
 amount(int64_t milli, const char *unit, char *buf, size_t size)
 {
 	char v[32];
 
-	snprintf(buf, size, "%s %s", cli_milli_text(milli, v, sizeof(v)),
+	snprintf(buf, size, "%s %s", jw_milli_text(milli, v, sizeof(v)),
 	         unit ? unit : "");
 	return buf;
 }
@@ -179,7 +35,7 @@ print_title(const ews_histogram *h)
 	char sc[48];
 
 	printf("%s, %s, %s of %04ld-%02u-%02u\n",
-	       scope_text(h->scope, h->scope_id, sc, sizeof(sc)),
+	       shape_scope_text(h->scope, h->scope_id, sc, sizeof(sc)),
 	       cli_or_dash(ews_commodity_name(h->commodity)),
 	       cli_or_dash(ews_period_name(h->period)), (long)h->year, h->month,
 	       h->day);
@@ -307,8 +163,9 @@ cli_print_histogram(const ews_histogram *h, const ews_cost_histogram *ch)
 	for (size_t i = 0; i < h->count && i < EWS_HISTOGRAM_MAX; i++) {
 		const ews_bucket *b = &h->buckets[i];
 
-		cli_table_cell(t, "%s",
-		               cli_time_text(b->start_ms, b->utc_offset_s, s));
+		cli_table_cell(
+		        t, "%s",
+		        shape_time_text(b->start_ms, b->utc_offset_s, s));
 		bucket_cell(t, b, unit);
 		if (ch) {
 			cost_cell(t, b, ch, i);
@@ -391,8 +248,8 @@ cli_print_compare(const ews_histogram *ha, const ews_histogram *hb,
 		const ews_bucket *b = i < hb->count ? &hb->buckets[i] : NULL;
 
 		cli_table_cell(t, "%s",
-		               cli_time_text(ha->buckets[i].start_ms,
-		                             ha->buckets[i].utc_offset_s, s));
+		               shape_time_text(ha->buckets[i].start_ms,
+		                               ha->buckets[i].utc_offset_s, s));
 		if (values)
 			bucket_cell(t, &ha->buckets[i], ua);
 		if (ca)
@@ -408,8 +265,8 @@ cli_print_compare(const ews_histogram *ha, const ews_histogram *hb,
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);
-	scope_text(ha->scope, ha->scope_id, sa, sizeof(sa));
-	scope_text(hb->scope, hb->scope_id, sb, sizeof(sb));
+	shape_scope_text(ha->scope, ha->scope_id, sa, sizeof(sa));
+	shape_scope_text(hb->scope, hb->scope_id, sb, sizeof(sb));
 	print_totals(sa, ha->total_milli, ha->has_previous,
 	             ha->previous_total_milli, ua);
 	print_totals(sb, hb->total_milli, hb->has_previous,

@@ -12,14 +12,13 @@ cli_list_begin(struct cli_list *l, const struct cli_args *a)
 	l->json = a->json;
 	l->table = NULL;
 	l->rec.n = 0;
-	cli_json_init(&l->j, stdout);
+	jw_init_file(&l->j, stdout);
 	if (l->json)
-		cli_json_array_begin(&l->j, 0);
+		jw_array_begin(&l->j, 0);
 }
 
 void
-cli_list_add(struct cli_list *l, const void *obj, cli_json_fn *json,
-             cli_rec_fn *rec)
+cli_list_add(struct cli_list *l, const void *obj, jw_fn *json, cli_rec_fn *rec)
 {
 	if (l->json) {
 		json(&l->j, obj);
@@ -33,15 +32,15 @@ void
 cli_list_end(struct cli_list *l)
 {
 	if (l->json) {
-		cli_json_array_end(&l->j);
-		cli_json_finish(&l->j);
+		jw_array_end(&l->j);
+		jw_finish(&l->j);
 	}
 	cli_table_done(l->table, stdout);
 }
 
 void
 cli_print_list(const struct cli_args *a, const ews_list *list,
-               const void *(*at)(const ews_list *, size_t), cli_json_fn *json,
+               const void *(*at)(const ews_list *, size_t), jw_fn *json,
                cli_rec_fn *rec)
 {
 	struct cli_list l;
@@ -53,16 +52,16 @@ cli_print_list(const struct cli_args *a, const ews_list *list,
 }
 
 void
-cli_print_one(const struct cli_args *a, const void *obj, cli_json_fn *json,
+cli_print_one(const struct cli_args *a, const void *obj, jw_fn *json,
               cli_rec_fn *rec)
 {
 	struct cli_rec r = { 0 };
-	struct cli_json j;
+	struct jw j;
 
 	if (a->json) {
-		cli_json_init(&j, stdout);
+		jw_init_file(&j, stdout);
 		json(&j, obj);
-		cli_json_finish(&j);
+		jw_finish(&j);
 		return;
 	}
 	rec(&r, obj);
