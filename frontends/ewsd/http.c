@@ -312,8 +312,10 @@ new_server(struct ewsd *d, int https)
 
 	if (!http)
 		return NULL;
-	/* evhttp refuses a larger body itself (413) before it is read */
-	evhttp_set_max_body_size(http, (ev_ssize_t)d->opts.body_max);
+	/* evhttp refuses a body 4 times over the limit itself (413, HTML)
+	 * before reading it; read_body() answers the ones in between with
+	 * the JSON error. */
+	evhttp_set_max_body_size(http, (ev_ssize_t)d->opts.body_max * 4);
 	evhttp_set_max_headers_size(http, 16384);
 	evhttp_set_timeout(http, 30);
 	evhttp_set_allowed_methods(
