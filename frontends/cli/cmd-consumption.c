@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "query.h"
 
 /* What the options of one invocation ask. */
 struct cquery {
@@ -28,32 +29,11 @@ struct cquery {
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 
-/* "site", "device:ID", "load:ID", "group:ID". */
+/* A usage error unless `what` is NULL (query.h: NULL means valid). */
 static int
-parse_scope(const struct cli *c, const struct cli_opt *o, ews_scope_kind *kind,
-            int64_t *id)
+opt_ok(const struct cli *c, const struct cli_opt *o, const char *what)
 {
-	const char *colon = strchr(o->value, ':');
-	char name[16];
-	size_t len = colon ? (size_t)(colon - o->value) : strlen(o->value);
-
-	if (strcmp(o->value, "site") == 0) {
-		*kind = EWS_SCOPE_SITE;
-		*id = 0;
-		return 0;
-	}
-	if (!colon || len == 0 || len >= sizeof(name))
-		goto bad;
-	memcpy(name, o->value, len);
-	name[len] = '\0';
-	if (ews_scope_kind_from_name(name, kind) != EWS_OK ||
-	    *kind == EWS_SCOPE_SITE || cli_parse_id(colon + 1, id) != 0 ||
-	    *id == 0)
-		goto bad;
-	return 0;
-bad:
-	return cli_opt_bad(c, o,
-	                   "a scope: site, device:ID, load:ID or group:ID");
+	return what ? cli_opt_bad(c, o, what) : 0;
 }
 
 const ews_commodity cli_commodities[CLI_COMMODITIES] = {
@@ -64,15 +44,7 @@ int
 cli_opt_commodity(const struct cli *c, const struct cli_opt *o,
                   ews_commodity *out)
 {
-	for (size_t i = 0; i < CLI_COMMODITIES; i++) {
-		const char *name = ews_commodity_name(cli_commodities[i]);
-
-		if (name && strcmp(name, o->value) == 0) {
-			*out = cli_commodities[i];
-			return 0;
-		}
-	}
-	return cli_opt_bad(c, o, "a commodity: electricity, gas or water");
+	return opt_ok(c, o, query_commodity(o->value, out));
 }
 
 int
@@ -89,94 +61,36 @@ cli_args_commodity(const struct cli *c, const struct cli_args *a,
 	return CLI_OK;
 }
 
-/* Exactly YYYY-MM-DD, a day of the calendar. */
-static int
-parse_date(const struct cli *c, const struct cli_opt *o,
-           ews_consumption_query *q)
-{
-	const char *s = o->value;
-	char iso[24];
-	int64_t t;
-
-	for (size_t i = 0; i < 10; i++) {
-		int dash = i == 4 || i == 7;
-
-		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			goto bad;
-	}
-	if (s[10] != '\0')
-		goto bad;
-	snprintf(iso, sizeof(iso), "%sT00:00Z", s);
-	if (ews_time_parse(iso, &t) != EWS_OK)
-		goto bad;
-	q->year = (int32_t)strtol(s, NULL, 10);
-	q->month = (unsigned int)strtoul(s + 5, NULL, 10);
-	q->day = (unsigned int)strtoul(s + 8, NULL, 10);
-	return 0;
-bad:
-	return cli_opt_bad(c, o, "a date YYYY-MM-DD of the calendar");
-}
-
-/* NAME or NAME:ORDER. */
-static int
-parse_quantity(const struct cli *c, const struct cli_opt *o, ews_quantity *q,
-               unsigned int *order)
-{
-	const char *colon = strchr(o->value, ':');
-	size_t len = colon ? (size_t)(colon - o->value) : strlen(o->value);
-	char name[EWS_NAME_MAX];
-
-	*order = 0;
-	if (len == 0 || len >= sizeof(name))
-		goto bad;
-	memcpy(name, o->value, len);
-	name[len] = '\0';
-	if (ews_quantity_from_name(name, q) != EWS_OK)
-		goto bad;
-	if (colon && (cli_parse_uint(colon + 1, order) != 0 || *order == 0))
-		goto bad;
-	return 0;
-bad:
-	return cli_opt_bad(c, o,
-	                   "a quantity name, with :ORDER for harmonics "
-	                   "(voltage_ln_l1, harmonic_current_l1:3)");
-}
-
 static int
 one_opt(const struct cli *c, const struct cli_opt *o, struct cquery *cq)
 {
 	ews_consumption_query *q = &cq->q;
+	const char *v = o->value;
 
 	switch (o->id) {
 	case OPT_SCOPE:
 		cq->scope = o;
-		return parse_scope(c, o, &q->scope, &q->scope_id);
+		return opt_ok(c, o, query_scope(v, &q->scope, &q->scope_id));
 	case OPT_WITH:
 		cq->with = o;
-		return parse_scope(c, o, &cq->with_kind, &cq->with_id);
+		return opt_ok(c, o,
+		              query_scope(v, &cq->with_kind, &cq->with_id));
 	case OPT_COMMODITY:
 		return cli_opt_commodity(c, o, &q->commodity);
 	case OPT_PERIOD:
 		cq->period = o;
-		if (ews_period_from_name(o->value, &q->period) == EWS_OK)
-			return 0;
-		return cli_opt_bad(c, o,
-		                   "a period: day, month, year or decade");
+		return opt_ok(c, o, query_period(v, &q->period));
 	case OPT_DATE:
 		cq->date = o;
-		return parse_date(c, o, q);
+		return opt_ok(c, o,
+		              query_date(v, &q->year, &q->month, &q->day));
 	case OPT_SPLIT:
 		cq->split = o;
-		if (strcmp(o->value, "load") == 0)
-			cq->split_by = EWS_SCOPE_LOAD;
-		else if (strcmp(o->value, "group") == 0)
-			cq->split_by = EWS_SCOPE_GROUP;
-		else
-			return cli_opt_bad(c, o, "load or group");
-		return 0;
+		return opt_ok(c, o, query_split(v, &cq->split_by));
 	case OPT_QUANTITY:
 		cq->quantity = o;
-		return parse_quantity(c, o, &cq->quantity_q, &cq->order);
+		return opt_ok(c, o,
+		              query_quantity(v, &cq->quantity_q, &cq->order));
 	case OPT_COSTS:
 		cq->costs = 1;
 		return 0;
