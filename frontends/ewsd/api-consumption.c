@@ -22,43 +22,6 @@
 /* ------------------------------------------------------------------ */
 /* Query parameters                                                    */
 
-/* Refuse parameters not in `known` (NULL-terminated): a misspelt one
- * would otherwise be ignored and its default used. 0, or replied. */
-static int
-params_only(struct ewsd_req *q, const char *const *known)
-{
-	struct evkeyval *kv;
-
-	if (!q->query)
-		return 0;
-	for (kv = q->query->tqh_first; kv; kv = kv->next.tqe_next) {
-		size_t i = 0;
-
-		while (known[i] && strcmp(known[i], kv->key))
-			i++;
-		if (!known[i]) {
-			ewsd_reply_error(
-			        q, 400, "bad_field", kv->key,
-			        "%s: is not a parameter of this request",
-			        kv->key);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* 0 when `what` is NULL (the parser took the value), else a 400. */
-static int
-param_ok(struct ewsd_req *q, const char *name, const char *value,
-         const char *what)
-{
-	if (!what)
-		return 0;
-	ewsd_reply_error(q, 400, "bad_field", name, "%s: '%s' is not %s", name,
-	                 value, what);
-	return -1;
-}
-
 /* A required parameter, or NULL after a 400. */
 static const char *
 param_need(struct ewsd_req *q, const char *name)
@@ -84,7 +47,7 @@ param_flag(struct ewsd_req *q, const char *name, int *out)
 		*out = 1;
 		return 0;
 	}
-	return param_ok(q, name, v, "1 or 0");
+	return ewsd_query_bad(q, name, v, "1 or 0");
 }
 
 /* A device, load or group id parameter: 0, or a 400. */
@@ -93,7 +56,7 @@ param_id(struct ewsd_req *q, const char *name, int64_t *out)
 {
 	const char *v = param_need(q, name);
 
-	return !v || param_ok(q, name, v, query_id(v, out)) ? -1 : 0;
+	return !v || ewsd_query_bad(q, name, v, query_id(v, out)) ? -1 : 0;
 }
 
 /* period= and date= (both required, as in the CLI); 0, or a 400. */
@@ -102,12 +65,12 @@ param_period(struct ewsd_req *q, ews_consumption_query *cq)
 {
 	const char *p = param_need(q, "period"), *d;
 
-	if (!p || param_ok(q, "period", p, query_period(p, &cq->period)))
+	if (!p || ewsd_query_bad(q, "period", p, query_period(p, &cq->period)))
 		return -1;
 	if (!(d = param_need(q, "date")))
 		return -1;
-	return param_ok(q, "date", d,
-	                query_date(d, &cq->year, &cq->month, &cq->day));
+	return ewsd_query_bad(q, "date", d,
+	                      query_date(d, &cq->year, &cq->month, &cq->day));
 }
 
 /* scope= (required) and id= (for a device, load or group). */
@@ -119,8 +82,8 @@ param_scope(struct ewsd_req *q, ews_consumption_query *cq)
 	if (!s)
 		return -1;
 	if (ews_scope_kind_from_name(s, &cq->scope) != EWS_OK)
-		return param_ok(q, "scope", s,
-		                "a scope: site, device, load or group");
+		return ewsd_query_bad(q, "scope", s,
+		                      "a scope: site, device, load or group");
 	if (cq->scope != EWS_SCOPE_SITE)
 		return param_id(q, "id", &cq->scope_id);
 	if (ewsd_query(q, "id")) {
@@ -219,13 +182,14 @@ consumption_params(struct ewsd_req *q, ews_consumption_query *cq,
 
 	memset(w, 0, sizeof(*w));
 	query_init(cq);
-	if (params_only(q, known) || param_scope(q, cq) ||
-	    (c &&
-	     param_ok(q, "commodity", c, query_commodity(c, &cq->commodity))) ||
+	if (ewsd_query_only(q, known) || param_scope(q, cq) ||
+	    (c && ewsd_query_bad(q, "commodity", c,
+	                         query_commodity(c, &cq->commodity))) ||
 	    param_period(q, cq) || param_flag(q, "costs", &w->costs))
 		return -1;
 	w->split = s != NULL;
-	return s ? param_ok(q, "split", s, query_split(s, &w->split_by)) : 0;
+	return s ? ewsd_query_bad(q, "split", s, query_split(s, &w->split_by))
+	         : 0;
 }
 
 /* The total cost of each item of a split, for the query's period; *out
@@ -337,7 +301,7 @@ get_overall(struct ewsd_req *q)
 	int costs;
 
 	query_init(&cq);
-	if (params_only(q, known) || param_period(q, &cq) ||
+	if (ewsd_query_only(q, known) || param_period(q, &cq) ||
 	    param_flag(q, "costs", &costs))
 		return;
 	cq.scope = EWS_SCOPE_SITE;
@@ -374,11 +338,11 @@ compare_params(struct ewsd_req *q, ews_consumption_query *qa,
 	const char *s = ewsd_query(q, "scope");
 
 	query_init(qa);
-	if (params_only(q, known))
+	if (ewsd_query_only(q, known))
 		return -1;
 	if (s && strcmp(s, "device"))
-		return param_ok(q, "scope", s,
-		                "a device: two devices are compared");
+		return ewsd_query_bad(q, "scope", s,
+		                      "a device: two devices are compared");
 	qa->scope = EWS_SCOPE_DEVICE;
 	if (param_id(q, "id", &qa->scope_id) || param_period(q, qa) ||
 	    param_flag(q, "costs", costs))
@@ -448,10 +412,10 @@ get_measures(struct ewsd_req *q)
 
 	query_init(&cq);
 	cq.scope = EWS_SCOPE_DEVICE;
-	if (params_only(q, known) || param_id(q, "device", &cq.scope_id) ||
+	if (ewsd_query_only(q, known) || param_id(q, "device", &cq.scope_id) ||
 	    !(qt = param_need(q, "quantity")) ||
-	    param_ok(q, "quantity", qt,
-	             query_quantity(qt, &quantity, &order)) ||
+	    ewsd_query_bad(q, "quantity", qt,
+	                   query_quantity(qt, &quantity, &order)) ||
 	    param_period(q, &cq))
 		return;
 	st = ews_site_measure_histogram(q->d->site, &cq, quantity, order, &m);

@@ -17,42 +17,6 @@
 /* ------------------------------------------------------------------ */
 /* Query parameters and body fields                                    */
 
-/* Refuse parameters not in `known`: 0, or replied 400. */
-static int
-params_only(struct ewsd_req *q, const char *const *known)
-{
-	struct evkeyval *kv;
-
-	if (!q->query)
-		return 0;
-	for (kv = q->query->tqh_first; kv; kv = kv->next.tqe_next) {
-		size_t i = 0;
-
-		while (known[i] && strcmp(known[i], kv->key))
-			i++;
-		if (!known[i]) {
-			ewsd_reply_error(
-			        q, 400, "bad_field", kv->key,
-			        "%s: is not a parameter of this request",
-			        kv->key);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* 0 when `what` is NULL (the parser took the value), else a 400. */
-static int
-bad_value(struct ewsd_req *q, const char *name, const char *value,
-          const char *what)
-{
-	if (!what)
-		return 0;
-	ewsd_reply_error(q, 400, "bad_field", name, "%s: '%s' is not %s", name,
-	                 value, what);
-	return -1;
-}
-
 /* ?commodity= (0 when absent): 0, or a 400. */
 static int
 param_commodity(struct ewsd_req *q, ews_commodity *out)
@@ -60,7 +24,8 @@ param_commodity(struct ewsd_req *q, ews_commodity *out)
 	const char *v = ewsd_query(q, "commodity");
 
 	*out = 0;
-	return v ? bad_value(q, "commodity", v, query_commodity(v, out)) : 0;
+	return v ? ewsd_query_bad(q, "commodity", v, query_commodity(v, out))
+	         : 0;
 }
 
 /* A string field, or "" when absent or null (the CLI's JSON writes null
@@ -88,7 +53,7 @@ body_commodity(struct ewsd_req *q, int required, ews_commodity *out, int *given)
 	if (!ewsd_body_get(q, "commodity"))
 		return 0;
 	*given = 1;
-	return bad_value(q, "commodity", text, query_commodity(text, out));
+	return ewsd_query_bad(q, "commodity", text, query_commodity(text, out));
 }
 
 /* A commodity given on a change must be the object's own: tariffs and
@@ -167,7 +132,7 @@ list_tariffs(struct ewsd_req *q)
 	ews_status st;
 	struct jw *j;
 
-	if (params_only(q, known) || param_commodity(q, &commodity))
+	if (ewsd_query_only(q, known) || param_commodity(q, &commodity))
 		return;
 	st = ews_site_tariff_list(q->d->site, commodity, &tariffs);
 	if (st == EWS_OK)
@@ -298,10 +263,11 @@ tariffs_now(struct ewsd_req *q)
 	ews_status st = EWS_OK;
 	struct jw *j;
 
-	if (params_only(q, known) || param_commodity(q, &commodity))
+	if (ewsd_query_only(q, known) || param_commodity(q, &commodity))
 		return;
 	if (at && ews_time_parse(at, &t_ms) != EWS_OK) {
-		bad_value(q, "at", at, "a time like 2024-03-05T20:00:00+01:00");
+		ewsd_query_bad(q, "at", at,
+		               "a time like 2024-03-05T20:00:00+01:00");
 		return;
 	}
 	for (size_t i = 0; st == EWS_OK && i < 3; i++)
@@ -366,8 +332,8 @@ list_prices(struct ewsd_req *q)
 	const char *v = ewsd_query(q, "tariff");
 	int64_t tariff = 0;
 
-	if (params_only(q, known) ||
-	    (v && bad_value(q, "tariff", v, query_id(v, &tariff))))
+	if (ewsd_query_only(q, known) ||
+	    (v && ewsd_query_bad(q, "tariff", v, query_id(v, &tariff))))
 		return;
 	reply_prices(q, tariff);
 }
@@ -493,8 +459,9 @@ body_days(struct ewsd_req *q, unsigned int *out)
 				return -1;
 			p += len;
 			if (*p == ',' && !*++p)
-				return bad_value(q, "days", v->u.string,
-				                 "days separated by commas");
+				return ewsd_query_bad(
+				        q, "days", v->u.string,
+				        "days separated by commas");
 		}
 	} else if (YAJL_IS_ARRAY(v)) {
 		for (size_t i = 0; i < v->u.array.len; i++) {
@@ -539,8 +506,8 @@ body_validity(struct ewsd_req *q, int *out, int has_date, int has_period)
 	else if (!strcmp(text, "period") || (!text[0] && has_period))
 		*out = EWS_VALID_PERIOD;
 	else if (text[0])
-		return bad_value(q, "validity", text,
-		                 "a validity: always, date or period");
+		return ewsd_query_bad(q, "validity", text,
+		                      "a validity: always, date or period");
 	if ((*out == EWS_VALID_ALWAYS && (has_date || has_period)) ||
 	    (*out == EWS_VALID_DATE && has_period) ||
 	    (*out == EWS_VALID_PERIOD && has_date)) {
@@ -611,8 +578,8 @@ body_rule(struct ewsd_req *q, ews_cost_rule *r)
 	    body_rule_dates(q, r) || body_text(q, "time", time, sizeof(time)))
 		return -1;
 	if (ewsd_body_get(q, "time") &&
-	    bad_value(q, "time", time,
-	              query_time_frame(time, &r->time_from, &r->time_to)))
+	    ewsd_query_bad(q, "time", time,
+	                   query_time_frame(time, &r->time_from, &r->time_to)))
 		return -1;
 	return body_days(q, &r->weekdays);
 }
@@ -672,7 +639,7 @@ list_rules(struct ewsd_req *q)
 	ews_status st;
 	struct jw *j;
 
-	if (params_only(q, known) || param_commodity(q, &commodity))
+	if (ewsd_query_only(q, known) || param_commodity(q, &commodity))
 		return;
 	if ((st = ews_site_rule_list(q->d->site, commodity, &rules))) {
 		ewsd_reply_status(q, st);
@@ -772,7 +739,7 @@ move_rule(struct ewsd_req *q)
 	    ewsd_body_str(q, "direction", 1, dir, sizeof(dir)))
 		return;
 	if (strcmp(dir, "up") && strcmp(dir, "down")) {
-		bad_value(q, "direction", dir, "up or down");
+		ewsd_query_bad(q, "direction", dir, "up or down");
 		return;
 	}
 	/* ews_site_rule_move() reports an unknown rule as one already first

@@ -155,6 +155,14 @@ void ewsd_routes_print(void);
 
 /* A query argument, or NULL. */
 const char *ewsd_query(const struct ewsd_req *q, const char *name);
+/* Refuse query parameters not in `known` (NULL-terminated): a misspelt
+ * one would otherwise be ignored and its default used. 0, or replied
+ * 400 naming it. */
+int ewsd_query_only(struct ewsd_req *q, const char *const *known);
+/* 0 when `what` is NULL (a parser took the value); else replies 400
+ * "NAME: 'VALUE' is not WHAT" naming the parameter, and -1. */
+int ewsd_query_bad(struct ewsd_req *q, const char *name, const char *value,
+                   const char *what);
 
 /* reply.c: every handler ends with exactly one reply. */
 struct jw *ewsd_reply_begin(struct ewsd_req *q); /* a JSON body follows */

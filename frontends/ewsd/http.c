@@ -119,6 +119,40 @@ ewsd_query(const struct ewsd_req *q, const char *name)
 	return q->query ? evhttp_find_header(q->query, name) : NULL;
 }
 
+int
+ewsd_query_only(struct ewsd_req *q, const char *const *known)
+{
+	struct evkeyval *kv;
+
+	if (!q->query)
+		return 0;
+	for (kv = q->query->tqh_first; kv; kv = kv->next.tqe_next) {
+		size_t i = 0;
+
+		while (known[i] && strcmp(known[i], kv->key))
+			i++;
+		if (!known[i]) {
+			ewsd_reply_error(
+			        q, 400, "bad_field", kv->key,
+			        "%s: is not a parameter of this request",
+			        kv->key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+ewsd_query_bad(struct ewsd_req *q, const char *name, const char *value,
+               const char *what)
+{
+	if (!what)
+		return 0;
+	ewsd_reply_error(q, 400, "bad_field", name, "%s: '%s' is not %s", name,
+	                 value, what);
+	return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Checks before the handler                                           */
 
