@@ -217,16 +217,19 @@ new_session(struct ewsd_auth *a, const ews_user *u, int64_t now_ms)
 	return s;
 }
 
-/* Sessions of a user see its new rights or disabling at once. */
+/* Sessions of a user see its new rights or disabling at once; with
+ * `keep`, every other session of the user ends (its codes changed). */
 void
-ewsd_auth_user_changed(struct ewsd *d, const ews_user *u)
+ewsd_auth_user_changed(struct ewsd *d, const ews_user *u,
+                       const struct ewsd_session *keep)
 {
 	struct ewsd_session **p = &d->auth->sessions;
 
 	while (*p) {
 		struct ewsd_session *s = *p;
 
-		if (s->user.id == u->id && !u->enabled) {
+		if (s->user.id == u->id &&
+		    (!u->enabled || (keep && s != keep))) {
 			*p = s->next;
 			OPENSSL_cleanse(s, sizeof(*s));
 			free(s);
@@ -251,10 +254,29 @@ ewsd_auth_defaults_in_use(struct ewsd *d)
 /* ------------------------------------------------------------------ */
 /* Brute force                                                         */
 
+/* The key failures are counted under: the address, or an IPv6
+ * address's /64 (a host gets a whole /64: rotating inside it must not
+ * escape the delays). */
+static void
+failure_key(const char *addr, char *key, size_t size)
+{
+	struct in6_addr v6;
+
+	if (inet_pton(AF_INET6, addr, &v6) == 1 && !IN6_IS_ADDR_V4MAPPED(&v6)) {
+		memset(&v6.s6_addr[8], 0, 8);
+		inet_ntop(AF_INET6, &v6, key, (socklen_t)size);
+		return;
+	}
+	snprintf(key, size, "%s", addr);
+}
+
 static struct failures *
-failures_of(struct ewsd_auth *a, const char *addr, int add)
+failures_of(struct ewsd_auth *a, const char *peer, int add)
 {
 	size_t i, oldest = 0;
+	char addr[64];
+
+	failure_key(peer, addr, sizeof(addr));
 
 	for (i = 0; i < a->n_addr; i++) {
 		if (!strcmp(a->addr[i].addr, addr))
@@ -308,6 +330,8 @@ count_failure(struct ewsd *d, const char *addr, int64_t now_ms)
 
 	a->hour[a->hour_next] = now_ms;
 	a->hour_next = (a->hour_next + 1) % HOUR_LIMIT;
+	if (now_ms - f->last_ms > 3600000)
+		f->count = 0; /* an hour without a wrong code: start again */
 	f->count++;
 	f->last_ms = now_ms;
 	if (f->count < FREE_TRIES)
@@ -324,6 +348,28 @@ count_failure(struct ewsd *d, const char *addr, int64_t now_ms)
 		ewsd_log("event: %d wrong codes in the last hour: every login "
 		         "is refused until the oldest is an hour old",
 		         HOUR_LIMIT);
+}
+
+int
+ewsd_auth_throttled(struct ewsd_req *q)
+{
+	int64_t wait = wait_ms(q->d->auth, q->peer, q->now_ms);
+	char s[32];
+
+	if (wait <= 0)
+		return 0;
+	snprintf(s, sizeof(s), "%lld", (long long)(wait + 999) / 1000);
+	evhttp_add_header(evhttp_request_get_output_headers(q->r),
+	                  "Retry-After", s);
+	ewsd_reply_error(q, 429, "too_many_attempts", NULL,
+	                 "too many wrong codes: try again in %s s", s);
+	return 1;
+}
+
+void
+ewsd_auth_count_failure(struct ewsd_req *q)
+{
+	count_failure(q->d, q->peer, q->now_ms);
 }
 
 /* Loopback and private ranges (RFC 1918, RFC 4193, link-local). */
@@ -417,8 +463,9 @@ login_succeeds(struct login *l, struct ewsd_req *q)
 	struct ewsd_session *s = new_session(a, &l->user, q->now_ms);
 	struct jw *j;
 
-	if (f)
-		memset(f, 0, sizeof(*f)); /* a right code clears the count */
+	/* A right code does not clear the count: alternating guesses with
+	 * one's own logins must not escape the delays. It decays instead. */
+	(void)f;
 	if (!s) {
 		ewsd_reply_error(q, 500, "internal", NULL, "out of memory");
 		return;
@@ -548,21 +595,12 @@ post_login(struct ewsd_req *q)
 	struct ewsd_auth *a = q->d->auth;
 	char pin[PIN_TEXT] = "";
 	struct login *l;
-	int64_t wait;
 
 	if (ewsd_body_only(q, known) ||
 	    ewsd_body_str(q, "pin", 1, pin, sizeof(pin)))
 		return;
-	if ((wait = wait_ms(a, q->peer, q->now_ms)) > 0) {
-		char s[32];
-
-		snprintf(s, sizeof(s), "%lld", (long long)(wait + 999) / 1000);
-		evhttp_add_header(evhttp_request_get_output_headers(q->r),
-		                  "Retry-After", s);
-		ewsd_reply_error(q, 429, "too_many_attempts", NULL,
-		                 "too many wrong codes: try again in %s s", s);
+	if (ewsd_auth_throttled(q))
 		return;
-	}
 	if (!(l = calloc(1, sizeof(*l)))) {
 		ewsd_reply_error(q, 500, "internal", NULL, "out of memory");
 		return;

@@ -221,9 +221,15 @@ int ewsd_auth_csrf_ok(struct ewsd_req *q);
 /* Whether any user still has the manual's default codes. */
 int ewsd_auth_defaults_in_use(struct ewsd *d);
 extern const struct ewsd_route ewsd_auth_routes[];
-/* A user changed (rights, ON/OFF): its sessions follow at once. */
-void ewsd_auth_user_changed(struct ewsd *d, const ews_user *u);
+/* A user changed (rights, ON/OFF): its sessions follow at once; with
+ * `keep`, the user's other sessions end (its codes changed). */
+void ewsd_auth_user_changed(struct ewsd *d, const ews_user *u,
+                            const struct ewsd_session *keep);
 uint64_t ewsd_auth_lockouts(const struct ewsd *d);
+/* Wrong codes outside the login (a user proving its PIN): 1 when the
+ * caller's address must wait (replied 429); count one more. */
+int ewsd_auth_throttled(struct ewsd_req *q);
+void ewsd_auth_count_failure(struct ewsd_req *q);
 /* A user as JSON: {id, name, pages: [...], manager, enabled,
  * default_codes}. */
 void ewsd_json_user(struct jw *j, const ews_user *u);

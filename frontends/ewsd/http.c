@@ -64,13 +64,15 @@ match(const char *pattern, const char *path, int64_t *ids, size_t *n_ids)
 	return *p == 0 && *s == 0;
 }
 
-/* The route for method and path; *path_known when some route has the
- * path with another method (405 rather than 404). */
+/* The route for method and path; `allow` gets the methods the path has
+ * otherwise (405 with an Allow header rather than 404). */
 static const struct ewsd_route *
 find_route(const char *method, const char *path, struct ewsd_req *q,
-           int *path_known)
+           char *allow, size_t size)
 {
-	*path_known = 0;
+	size_t n = 0;
+
+	allow[0] = 0;
 	for (size_t t = 0; ewsd_route_tables[t]; t++)
 		for (const struct ewsd_route *r = ewsd_route_tables[t];
 		     r->method; r++) {
@@ -78,7 +80,10 @@ find_route(const char *method, const char *path, struct ewsd_req *q,
 				continue;
 			if (!strcmp(r->method, method))
 				return r;
-			*path_known = 1;
+			if (n + strlen(r->method) + 3 < size)
+				n += (size_t)snprintf(allow + n, size - n,
+				                      "%s%s", n ? ", " : "",
+				                      r->method);
 		}
 	return NULL;
 }
@@ -227,15 +232,18 @@ read_body(struct ewsd_req *q)
 static void
 run_api(struct ewsd_req *q, const char *method)
 {
-	int path_known;
+	char allow[64];
 
-	q->route = find_route(method, q->path, q, &path_known);
+	q->route = find_route(method, q->path, q, allow, sizeof(allow));
 	if (!q->route) {
-		if (path_known)
+		if (allow[0]) {
+			evhttp_add_header(
+			        evhttp_request_get_output_headers(q->r),
+			        "Allow", allow);
 			ewsd_reply_error(q, 405, "method_not_allowed", NULL,
 			                 "%s is not allowed on %s", method,
 			                 q->path);
-		else
+		} else
 			ewsd_reply_error(q, 404, "not_found", NULL,
 			                 "no such resource: %s", q->path);
 		return;

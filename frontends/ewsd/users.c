@@ -154,27 +154,42 @@ put_user(struct ewsd_req *q)
 	memset(pin, 0, sizeof(pin));
 	memset(puk, 0, sizeof(puk));
 	if (st == EWS_OK) {
-		ewsd_auth_user_changed(q->d, &u);
+		ewsd_auth_user_changed(q->d, &u, NULL);
 		ewsd_log("user '%s' changed by '%s'", u.name, q->user->name);
 	}
 	ewsd_reply_done(q, st, 0);
 }
 
-/* Every user changes its own codes (the defaults first of all). */
+/* Every user changes its own codes (the defaults first of all), proving
+ * it is the user with the current PIN: an open session left on a screen
+ * is not enough. Its other sessions end. */
 static void
 put_own_codes(struct ewsd_req *q)
 {
-	static const char *const known[] = { "pin", "puk", NULL };
-	char pin[CODE_TEXT] = "", puk[CODE_TEXT] = "";
+	static const char *const known[] = { "current_pin", "pin", "puk",
+		                             NULL };
+	char cur[CODE_TEXT] = "", pin[CODE_TEXT] = "", puk[CODE_TEXT] = "";
+	ews_user me = { .version = EWS_USER_VERSION };
 	ews_status st;
 
 	if (ewsd_body_only(q, known) ||
+	    ewsd_body_str(q, "current_pin", 1, cur, sizeof(cur)) ||
 	    ewsd_body_str(q, "pin", 0, pin, sizeof(pin)) ||
 	    ewsd_body_str(q, "puk", 0, puk, sizeof(puk)))
 		return;
 	if (!pin[0] && !puk[0]) {
 		ewsd_reply_error(q, 400, "bad_field", "pin",
 		                 "give a new pin, a new puk or both");
+		return;
+	}
+	if (ewsd_auth_throttled(q))
+		return; /* guessing through here is counted like logins */
+	st = ews_site_user_check_pin(q->d->site, cur, &me);
+	memset(cur, 0, sizeof(cur));
+	if (st != EWS_OK || me.id != q->user->id) {
+		ewsd_auth_count_failure(q);
+		ewsd_reply_error(q, 403, "wrong_code", "current_pin",
+		                 "current_pin: not this user's PIN");
 		return;
 	}
 	st = ews_site_user_set_codes(q->d->site, q->user->id,
@@ -185,7 +200,7 @@ put_own_codes(struct ewsd_req *q)
 		ews_user u = { .version = EWS_USER_VERSION };
 
 		if (ews_site_user_get(q->d->site, q->user->id, &u) == EWS_OK)
-			ewsd_auth_user_changed(q->d, &u);
+			ewsd_auth_user_changed(q->d, &u, q->session);
 		ewsd_log("user '%s' changed its codes", q->user->name);
 	}
 	ewsd_reply_done(q, st, 0);
