@@ -150,8 +150,9 @@ extern const struct ewsd_route ewsd_evse_routes[];    /* api-evse.c */
 /* http.c */
 int ewsd_http_start(struct ewsd *d);
 void ewsd_http_stop(struct ewsd *d);
-/* Print every route as "METHOD PATTERN" (ewsd --routes). */
-void ewsd_routes_print(void);
+/* Print every route as "METHOD PATTERN" (ewsd --routes); with rights,
+ * then its access and pages (ewsd --rights). */
+void ewsd_routes_print(int rights);
 
 /* A query argument, or NULL. */
 const char *ewsd_query(const struct ewsd_req *q, const char *name);

@@ -89,12 +89,27 @@ find_route(const char *method, const char *path, struct ewsd_req *q,
 }
 
 void
-ewsd_routes_print(void)
+ewsd_routes_print(int rights)
 {
+	static const char *const access[] = { "public", "session", "pages",
+		                              "manager" };
+
 	for (size_t t = 0; ewsd_route_tables[t]; t++)
 		for (const struct ewsd_route *r = ewsd_route_tables[t];
-		     r->method; r++)
-			printf("%s %s\n", r->method, r->pattern);
+		     r->method; r++) {
+			printf("%s %s", r->method, r->pattern);
+			if (rights) {
+				printf(" %s", access[r->access]);
+				for (unsigned int b = 1; b & EWS_PAGES_ALL;
+				     b <<= 1)
+					if (r->access == EWSD_PAGES &&
+					    (r->pages & b))
+						printf(" %s",
+						       ews_page_name(
+						               (ews_page)b));
+			}
+			printf("\n");
+		}
 }
 
 static const char *

@@ -4,7 +4,7 @@
  *   ewsd --site DIR [--listen ADDR:PORT] [--https ADDR:PORT [--cert F
  *        --key F]] [--www DIR] [--log FILE | --syslog] [--port-file F]
  *        [--body-max BYTES] [--idle-min N] [--session-hours N]
- *   ewsd --routes
+ *   ewsd --routes | --rights
  *
  * SIGTERM and SIGINT stop it cleanly (the recording cycle in flight is
  * committed); SIGHUP reopens the log file.
@@ -44,7 +44,7 @@ usage(FILE *f)
 	        "FILE]\n"
 	        "            [--body-max BYTES] [--idle-min N] "
 	        "[--session-hours N]\n"
-	        "       ewsd --routes\n"
+	        "       ewsd --routes | --rights\n"
 	        "\n"
 	        "The Energy Web Server: acquisition, recording, Green'Up and "
 	        "the\n"
@@ -80,6 +80,7 @@ parse(int argc, char **argv, struct ewsd_opts *o, int *routes)
 		{ "idle-min", 1, NULL, 'i' },
 		{ "session-hours", 1, NULL, 'H' },
 		{ "routes", 0, NULL, 'r' },
+		{ "rights", 0, NULL, 'R' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +126,9 @@ parse(int argc, char **argv, struct ewsd_opts *o, int *routes)
 			break;
 		case 'r':
 			*routes = 1;
+			break;
+		case 'R':
+			*routes = 2;
 			break;
 		case 'h':
 			usage(stdout);
@@ -244,7 +248,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (routes) {
-		ewsd_routes_print();
+		ewsd_routes_print(routes == 2);
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -7,6 +7,7 @@ an exit code other than 0 or a sanitizer report.
     test_access.py   USR-1..4: login, default codes, users, brute force,
                      CSRF, rights
     test_api.py      errors, settings, system (SYS-3), openapi.json
+    test_rights.py   USR-4: every route as every default user
     test_serving.py  the UI's files, HTTPS, clean stop, SIGHUP
 
 Environment: EWSD_BIN, EWS_BIN, EWS_SIM_BIN, EWS_CATALOG_DIR (set by
@@ -22,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ewsdtest import EWS, EWSD, SIM  # noqa: E402
 from test_access import *  # noqa: E402,F401,F403
 from test_api import *  # noqa: E402,F401,F403
+from test_rights import *  # noqa: E402,F401,F403
 from test_serving import *  # noqa: E402,F401,F403
 
 if __name__ == "__main__":
