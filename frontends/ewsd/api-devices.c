@@ -405,15 +405,8 @@ test_device(struct ewsd_req *q)
 {
 	ews_test_result t = { .version = EWS_TEST_RESULT_VERSION };
 	ews_status st = ews_site_device_test(q->d->site, q->ids[0], &t);
-	struct jw *j;
 
-	if (st != EWS_OK) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	shape_test_result(j, &t);
-	ewsd_reply_end(q, 200);
+	ewsd_reply_one(q, st, shape_test_result, &t);
 }
 
 /* ------------------------------------------------------------------ */

@@ -175,6 +175,9 @@ void ewsd_reply_error(struct ewsd_req *q, int http_status, const char *code,
         __attribute__((format(printf, 5, 6)));
 /* A libews failure: its HTTP status, code, field and message. */
 void ewsd_reply_status(struct ewsd_req *q, ews_status st);
+/* EWS_OK: 200 with obj written by fn; else the failure. */
+void ewsd_reply_one(struct ewsd_req *q, ews_status st, jw_fn *fn,
+                    const void *obj);
 /* EWS_OK: 204 (or 201 with {"id"} when id > 0); else the failure. */
 void ewsd_reply_done(struct ewsd_req *q, ews_status st, int64_t id);
 

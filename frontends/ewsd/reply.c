@@ -151,6 +151,23 @@ ewsd_reply_status(struct ewsd_req *q, ews_status st)
 }
 
 void
+ewsd_reply_one(struct ewsd_req *q, ews_status st, jw_fn *fn, const void *obj)
+{
+	struct jw *j;
+
+	if (st != EWS_OK) {
+		ewsd_reply_status(q, st);
+		return;
+	}
+	if (!(j = ewsd_reply_begin(q))) {
+		ewsd_reply_error(q, 500, "internal", NULL, "out of memory");
+		return;
+	}
+	fn(j, obj);
+	ewsd_reply_end(q, 200);
+}
+
+void
 ewsd_reply_done(struct ewsd_req *q, ews_status st, int64_t id)
 {
 	struct jw *j;
