@@ -303,10 +303,13 @@ static void
 list_models(struct ewsd_req *q)
 {
 	const ews_catalog *cat = ews_site_catalog(q->d->site);
+	static const char *const known[] = { "family", NULL };
 	const char *family = ewsd_query(q, "family");
 	ews_family f = 0;
 	struct jw *j;
 
+	if (ewsd_query_only(q, known))
+		return;
 	if (family && ews_family_from_name(family, &f) != EWS_OK) {
 		ewsd_reply_error(q, 400, "bad_field", "family",
 		                 "family: unknown family '%s'", family);
@@ -329,11 +332,14 @@ list_models(struct ewsd_req *q)
 static void
 get_model(struct ewsd_req *q)
 {
+	static const char *const known[] = { "key", NULL };
 	const char *key = ewsd_query(q, "key");
 	const ews_model *m = NULL;
 	ews_status st;
 	struct jw *j;
 
+	if (ewsd_query_only(q, known))
+		return;
 	if (!key || !key[0]) {
 		ewsd_reply_error(q, 400, "bad_field", "key",
 		                 "key: give a model's key or catalogue number");

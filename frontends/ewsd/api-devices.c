@@ -290,12 +290,15 @@ write_device(struct ewsd_req *q, struct jw *j, const ews_device *d)
 static void
 list_devices(struct ewsd_req *q)
 {
+	static const char *const known[] = { "gateway", NULL };
 	const char *gw = ewsd_query(q, "gateway");
 	unsigned long long gateway_id = 0;
 	ews_list *list = NULL;
 	ews_status st;
 	struct jw *j;
 
+	if (ewsd_query_only(q, known))
+		return;
 	if (gw && (!isdigit((unsigned char)gw[0]) ||
 	           parse_uint_text(gw, 10, INT64_MAX, &gateway_id))) {
 		ewsd_reply_error(q, 400, "bad_field", "gateway",
@@ -702,11 +705,15 @@ query_time(struct ewsd_req *q, const char *name, int64_t *out)
 static int
 query_samples(struct ewsd_req *q, ews_sample_query *sq)
 {
+	static const char *const known[] = { "device", "quantity", "limit",
+		                             "from",   "to",       NULL };
 	const char *dev = ewsd_query(q, "device");
 	const char *quantity = ewsd_query(q, "quantity");
 	const char *limit = ewsd_query(q, "limit");
 	unsigned long long v;
 
+	if (ewsd_query_only(q, known))
+		return -1;
 	if (dev) {
 		if (!isdigit((unsigned char)dev[0]) ||
 		    parse_uint_text(dev, 10, INT64_MAX, &v))

@@ -23,13 +23,16 @@ cpu_s(void)
 static void
 get_system(struct ewsd_req *q)
 {
+	static const char *const known[] = { "check", NULL };
 	const char *check = ewsd_query(q, "check");
 	ews_site_info info = { .version = EWS_SITE_INFO_VERSION };
-	ews_status st = ews_site_info_get(q->d->site,
-	                                  check && !strcmp(check, "1"), &info);
 	char when[40];
 	struct jw *j;
+	ews_status st;
 
+	if (ewsd_query_only(q, known))
+		return;
+	st = ews_site_info_get(q->d->site, check && !strcmp(check, "1"), &info);
 	if (st != EWS_OK) {
 		ewsd_reply_status(q, st);
 		return;
@@ -116,16 +119,19 @@ put_setting(struct ewsd_req *q)
 	ewsd_reply_done(q, ews_site_setting_set(q->d->site, name, value), 0);
 }
 
-/* GET /api/v1/events?from=TIME&to=TIME (ISO 8601 or unix seconds). */
+/* GET /api/v1/events?from=TIME&to=TIME (ISO 8601 with an offset). */
 static void
 get_events(struct ewsd_req *q)
 {
+	static const char *const known[] = { "from", "to", NULL };
 	const char *from = ewsd_query(q, "from"), *to = ewsd_query(q, "to");
 	int64_t from_ms = 0, to_ms = 0;
 	ews_list *events = NULL;
 	ews_status st = EWS_OK;
 	struct jw *j;
 
+	if (ewsd_query_only(q, known))
+		return;
 	if (from && ews_time_parse(from, &from_ms) != EWS_OK) {
 		ewsd_reply_error(q, 400, "bad_field", "from",
 		                 "from: '%s' is not a time", from);
