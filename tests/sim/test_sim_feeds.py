@@ -167,7 +167,9 @@ class TestLoad(simtest.SimTestCase):
                                       {"at_s": 1.5, "load_a": 0}]}])
         meter = Reader(self.raw(s), 1, "eastron_sdm630")
         seen = []
-        while time.monotonic() < launched + 4:
+        # a loaded machine may take seconds to start the server, whose
+        # clock the steps count from: wait for the last step generously
+        while time.monotonic() < launched + 20:
             seen.append((meter("current_l2"), time.monotonic()))
             if seen[-1][0] == 0:
                 break
