@@ -525,6 +525,10 @@ queue_gateways(ews_engine *eng, const ews_list *gws, const ews_list *devs,
 		    (st = jobs_for(eng, devs, gw->id, &jobs, &n)) != EWS_OK)
 			break;
 		w->seen = 1;
+		if (n == 0) { /* no cycle end will free it */
+			free(jobs);
+			jobs = NULL;
+		}
 		pthread_mutex_lock(&eng->mu);
 		w->jobs = jobs;
 		w->n_jobs = n;
