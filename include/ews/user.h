@@ -17,7 +17,8 @@ EWS_BEGIN_DECLS
  * hashes (600 000 iterations, a random salt each), and a PIN also as an
  * HMAC-SHA256 under the site's own key (`<site>/user.key`, mode 0600) so
  * that the user a PIN belongs to is found without trying every hash. PINs
- * are therefore unique. The four default users of the manual start with
+ * are therefore unique. Back up user.key with site.db: without it no PIN
+ * matches any more. The four default users of the manual start with
  * the manual's codes (public, so their hashes are precomputed); until a
  * user's codes are changed, ews_user.default_codes says so.
  */
