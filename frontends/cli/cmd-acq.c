@@ -16,12 +16,6 @@ rec_reading(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "unit", ews_quantity_unit(rd->quantity));
 }
 
-static const void *
-reading_at(const ews_list *list, size_t i)
-{
-	return ews_list_reading(list, i);
-}
-
 int
 cli_run_device_read(struct cli *c, const struct cli_args *a)
 {
@@ -31,7 +25,7 @@ cli_run_device_read(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, reading_at, shape_reading, rec_reading);
+	cli_print_list(a, list, shape_at_reading, shape_reading, rec_reading);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -89,12 +89,6 @@ rec_category(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "description", cat->description);
 }
 
-static const void *
-category_at(const ews_list *list, size_t i)
-{
-	return ews_list_category(list, i);
-}
-
 static int
 run_list(struct cli *c, const struct cli_args *a)
 {
@@ -103,7 +97,8 @@ run_list(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, category_at, shape_category, rec_category);
+	cli_print_list(a, list, shape_at_category, shape_category,
+	               rec_category);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -97,12 +97,6 @@ rec_gateway(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "description", gw->description);
 }
 
-static const void *
-gateway_at(const ews_list *list, size_t i)
-{
-	return ews_list_gateway(list, i);
-}
-
 static int
 run_list(struct cli *c, const struct cli_args *a)
 {
@@ -111,7 +105,7 @@ run_list(struct cli *c, const struct cli_args *a)
 
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, gateway_at, shape_gateway, rec_gateway);
+	cli_print_list(a, list, shape_at_gateway, shape_gateway, rec_gateway);
 	ews_list_free(list);
 	return CLI_OK;
 }

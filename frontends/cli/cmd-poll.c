@@ -20,12 +20,6 @@ rec_result(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "message", p->message);
 }
 
-static const void *
-result_at(const ews_list *list, size_t i)
-{
-	return ews_list_poll_result(list, i);
-}
-
 /* The values the cycle recorded: the samples stamped with its time. */
 static ews_status
 recorded(ews_site *site, int64_t t_ms, ews_list **out)
@@ -65,8 +59,8 @@ cli_run_poll(struct cli *c, const struct cli_args *a)
 		shape_poll(&j, t_ms, results, samples);
 		jw_finish(&j);
 	} else {
-		cli_print_list(a, results, result_at, shape_poll_result,
-		               rec_result);
+		cli_print_list(a, results, shape_at_poll_result,
+		               shape_poll_result, rec_result);
 		printf("%zu values recorded\n", ews_list_len(samples));
 	}
 	ews_list_free(results);

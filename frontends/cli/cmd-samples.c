@@ -67,12 +67,6 @@ rec_sample(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "unit", ews_quantity_unit(rd->quantity));
 }
 
-static const void *
-sample_at(const ews_list *list, size_t i)
-{
-	return ews_list_reading(list, i);
-}
-
 /* --from and --to of both lists. */
 static int
 time_opt(const struct cli *c, const struct cli_opt *o, int64_t *from,
@@ -131,7 +125,7 @@ run_samples_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_sample_list(c->site, &q, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, sample_at, shape_reading, rec_sample);
+	cli_print_list(a, list, shape_at_reading, shape_reading, rec_sample);
 	ews_list_free(list);
 	return CLI_OK;
 }
@@ -231,12 +225,6 @@ rec_event(struct cli_rec *r, const void *obj)
 	cli_rec_str(r, "reason", e->reason);
 }
 
-static const void *
-event_at(const ews_list *list, size_t i)
-{
-	return ews_list_event(list, i);
-}
-
 static int
 run_events_list(struct cli *c, const struct cli_args *a)
 {
@@ -256,7 +244,7 @@ run_events_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_event_list(c->site, from, to, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, event_at, shape_event, rec_event);
+	cli_print_list(a, list, shape_at_event, shape_event, rec_event);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -384,12 +384,6 @@ run_price_add(struct cli *c, const struct cli_args *a)
 	return CLI_OK;
 }
 
-static const void *
-price_at(const ews_list *list, size_t i)
-{
-	return ews_list_price(list, i);
-}
-
 static int
 run_price_list(struct cli *c, const struct cli_args *a)
 {
@@ -413,7 +407,7 @@ run_price_list(struct cli *c, const struct cli_args *a)
 	st = ews_site_price_list(c->site, tariff, &list);
 	if (st != EWS_OK)
 		return cli_fail(st);
-	cli_print_list(a, list, price_at, shape_price, rec_price);
+	cli_print_list(a, list, shape_at_price, shape_price, rec_price);
 	ews_list_free(list);
 	return CLI_OK;
 }

@@ -145,4 +145,18 @@ void shape_evse_step(struct jw *j, const ews_evse_status *s);
 /* The loop's statistics at its end: {"summary": {...}}. */
 void shape_evse_summary(struct jw *j, const ews_greenup_stats *st);
 
+/* ------------------------------------------------------------------ */
+/* Lists: list-at.c                                                    */
+
+/* Item i of a typed libews list, as the printers take it. */
+typedef const void *shape_at_fn(const ews_list *list, size_t i);
+const void *shape_at_gateway(const ews_list *list, size_t i);
+const void *shape_at_category(const ews_list *list, size_t i);
+const void *shape_at_reading(const ews_list *list, size_t i);
+const void *shape_at_poll_result(const ews_list *list, size_t i);
+const void *shape_at_event(const ews_list *list, size_t i);
+const void *shape_at_price(const ews_list *list, size_t i);
+/* Every item of a list as a JSON array of fn's shape. */
+void shape_list(struct jw *j, const ews_list *list, shape_at_fn *at, jw_fn *fn);
+
 #endif /* EWS_SHAPES_H */

@@ -45,19 +45,8 @@ list_gateways(struct ewsd_req *q)
 {
 	ews_list *list = NULL;
 	ews_status st = ews_site_gateway_list(q->d->site, &list);
-	struct jw *j;
 
-	if (st != EWS_OK) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	jw_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++)
-		shape_gateway(j, ews_list_gateway(list, i));
-	jw_array_end(j);
-	ewsd_reply_end(q, 200);
-	ews_list_free(list);
+	ewsd_reply_list(q, st, list, shape_at_gateway, shape_gateway);
 }
 
 static void
@@ -220,19 +209,8 @@ list_categories(struct ewsd_req *q)
 {
 	ews_list *list = NULL;
 	ews_status st = ews_site_category_list(q->d->site, kind_of(q), &list);
-	struct jw *j;
 
-	if (st != EWS_OK) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	jw_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++)
-		shape_category(j, ews_list_category(list, i));
-	jw_array_end(j);
-	ewsd_reply_end(q, 200);
-	ews_list_free(list);
+	ewsd_reply_list(q, st, list, shape_at_category, shape_category);
 }
 
 static void

@@ -739,7 +739,6 @@ list_samples(struct ewsd_req *q)
 	ews_sample_query sq;
 	ews_list *list = NULL;
 	ews_status st;
-	struct jw *j;
 
 	ews_sample_query_init(&sq, EWS_SAMPLE_QUERY_VERSION);
 	if (query_samples(q, &sq))
@@ -747,17 +746,8 @@ list_samples(struct ewsd_req *q)
 	/* to=0 is the epoch, not the library's "no bound": nothing. */
 	if (ewsd_query(q, "to") && sq.to_ms == 0)
 		sq.from_ms = sq.to_ms = INT64_MAX;
-	if ((st = ews_site_sample_list(q->d->site, &sq, &list))) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	jw_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(list); i++)
-		shape_reading(j, ews_list_reading(list, i));
-	jw_array_end(j);
-	ewsd_reply_end(q, 200);
-	ews_list_free(list);
+	st = ews_site_sample_list(q->d->site, &sq, &list);
+	ewsd_reply_list(q, st, list, shape_at_reading, shape_reading);
 }
 
 /* text into a new private file (mode 0600); its path in path. */

@@ -128,7 +128,6 @@ get_events(struct ewsd_req *q)
 	int64_t from_ms = 0, to_ms = 0;
 	ews_list *events = NULL;
 	ews_status st = EWS_OK;
-	struct jw *j;
 
 	if (ewsd_query_only(q, known))
 		return;
@@ -142,17 +141,8 @@ get_events(struct ewsd_req *q)
 		                 "to: '%s' is not a time", to);
 		return;
 	}
-	if ((st = ews_site_event_list(q->d->site, from_ms, to_ms, &events))) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	jw_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(events); i++)
-		shape_event(j, ews_list_event(events, i));
-	jw_array_end(j);
-	ewsd_reply_end(q, 200);
-	ews_list_free(events);
+	st = ews_site_event_list(q->d->site, from_ms, to_ms, &events);
+	ewsd_reply_list(q, st, events, shape_at_event, shape_event);
 }
 
 extern const char ewsd_openapi[];

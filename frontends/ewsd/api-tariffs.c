@@ -298,24 +298,13 @@ reply_prices(struct ewsd_req *q, int64_t tariff_id)
 	ews_list *prices = NULL;
 	ews_tariff t;
 	ews_status st = EWS_OK;
-	struct jw *j;
 
 	ews_tariff_init(&t, EWS_TARIFF_VERSION, EWS_COMMODITY_ELECTRICITY);
 	if (tariff_id)
 		st = ews_site_tariff_get(q->d->site, tariff_id, &t);
 	if (st == EWS_OK)
 		st = ews_site_price_list(q->d->site, tariff_id, &prices);
-	if (st != EWS_OK) {
-		ewsd_reply_status(q, st);
-		return;
-	}
-	j = ewsd_reply_begin(q);
-	jw_array_begin(j, 0);
-	for (size_t i = 0; i < ews_list_len(prices); i++)
-		shape_price(j, ews_list_price(prices, i));
-	jw_array_end(j);
-	ewsd_reply_end(q, 200);
-	ews_list_free(prices);
+	ewsd_reply_list(q, st, prices, shape_at_price, shape_price);
 }
 
 static void

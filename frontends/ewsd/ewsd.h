@@ -175,6 +175,10 @@ void ewsd_reply_error(struct ewsd_req *q, int http_status, const char *code,
         __attribute__((format(printf, 5, 6)));
 /* A libews failure: its HTTP status, code, field and message. */
 void ewsd_reply_status(struct ewsd_req *q, ews_status st);
+/* EWS_OK: 200 with every item of list (taken by at) written by fn, as
+ * an array; else the failure. Frees the list either way. */
+void ewsd_reply_list(struct ewsd_req *q, ews_status st, ews_list *list,
+                     shape_at_fn *at, jw_fn *fn);
 /* EWS_OK: 200 with obj written by fn; else the failure. */
 void ewsd_reply_one(struct ewsd_req *q, ews_status st, jw_fn *fn,
                     const void *obj);

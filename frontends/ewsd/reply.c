@@ -168,6 +168,23 @@ ewsd_reply_one(struct ewsd_req *q, ews_status st, jw_fn *fn, const void *obj)
 }
 
 void
+ewsd_reply_list(struct ewsd_req *q, ews_status st, ews_list *list,
+                shape_at_fn *at, jw_fn *fn)
+{
+	struct jw *j;
+
+	if (st != EWS_OK)
+		ewsd_reply_status(q, st);
+	else if (!(j = ewsd_reply_begin(q)))
+		ewsd_reply_error(q, 500, "internal", NULL, "out of memory");
+	else {
+		shape_list(j, list, at, fn);
+		ewsd_reply_end(q, 200);
+	}
+	ews_list_free(list);
+}
+
+void
 ewsd_reply_done(struct ewsd_req *q, ews_status st, int64_t id)
 {
 	struct jw *j;
