@@ -169,8 +169,14 @@ async function route() {
 	document.getElementById('main-nav')?.classList.remove('open');
 	const page = PAGES.find((p) => p.id === id) || EXTRA[id];
 	const view = state.view;
+	// Tests and assistive tools wait on data-ready: it must not say "ready"
+	// while the next page is still loading.
+	delete view.dataset.ready;
+	delete view.dataset.page;
 	if (!page || (page.right && !allowed(id))) {
 		clear(view, h('h1', {}, t('ui.not_found')), h('p', {}, t('ui.not_found_help')), h('a', { href: '#/' }, t('nav.home')));
+		view.dataset.page = 'not-found';
+		view.dataset.ready = 'true';
 		return;
 	}
 	document.title = `${t(page.title)} · ${state.settings.site_name || t('app.name')}`;

@@ -67,7 +67,7 @@ export function language() {
 	return current;
 }
 
-// t('cons.total_of', {name: 'HVAC'}) with "{name}" placeholders.
+// t('home.welcome', {name: 'installer'}) fills "{name}" placeholders.
 export function t(key, vars) {
 	let s = strings[key] ?? english[key];
 	if (s === undefined) {

@@ -154,13 +154,25 @@ export function clearErrors(form) {
 	}
 }
 
+// ewsd words a refused field's message with the field first ("pin: another
+// user has this PIN") so that it reads alone in a log; next to the field
+// the prefix would only repeat the label.
+export function besideField(message, fieldName) {
+	const prefix = `${fieldName}: `;
+	if (typeof message !== 'string' || !message.startsWith(prefix)) {
+		return message;
+	}
+	const rest = message.slice(prefix.length);
+	return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 // Puts an error next to the field it names (the server's error.field, or a
 // check made here), else at the top of the form; focuses the field.
 export function showError(form, err, fieldName = err.field) {
 	const wrap = fieldName ? form.querySelector(`[data-field="${CSS.escape(fieldName)}"]`) : null;
 	if (wrap) {
 		const p = wrap.querySelector('.field-error');
-		p.textContent = err.message;
+		p.textContent = besideField(err.message, fieldName);
 		p.hidden = false;
 		const input = wrap.querySelector('input,select,textarea');
 		if (input) {
