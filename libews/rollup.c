@@ -834,8 +834,12 @@ write_row(ews__rollup *r, const row *delta)
 	                  (int)ews__rollup_encode_delta(delta->slot, n, buf),
 	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, (int)n);
+	/* A cached statement keeps its bindings: a row whose costs do not
+	 * change must not add the last row's change again. */
 	if (cost_len)
 		sqlite3_bind_blob(st, 6, cost, (int)cost_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE && (!removes || sqlite3_changes(site->db) == 1))

@@ -639,6 +639,44 @@ START_TEST(gas_is_priced_per_m3)
 }
 END_TEST
 
+/* Rows whose costs do not change (a counter that stands still) must not
+ * take the change of the row written before them: the statement that
+ * writes rows is cached and keeps its bindings. */
+START_TEST(a_counter_that_stands_still_costs_nothing)
+{
+	int64_t a = meter_add(LOCAL, 1, "A"), b = meter_add(LOCAL, 2, "B");
+	int64_t gas = pulse_add("pulse_gas", 1);
+	ews_cost_rule r = rule_new(tariff("T1", "0.20"));
+	ews_tariff t;
+	ews_consumption_query q;
+	ews_cost_histogram h;
+
+	rule_add(&r);
+	ews_tariff_init(&t, EWS_TARIFF_VERSION, EWS_COMMODITY_GAS);
+	snprintf(t.name, sizeof(t.name), "Gas");
+	ck_assert_int_eq(ews_site_tariff_add(site, &t), EWS_OK);
+	ews_cost_rule_init(&r, EWS_COST_RULE_VERSION, EWS_COMMODITY_GAS);
+	r.tariff_id = t.id;
+	rule_add(&r);
+	kwh_every_hour(a, 2019, 12, 2, 1); /* 24 kWh at 0.20 */
+	counter(b, utc_ms(2019, 12, 2, 8, 0), 5000);
+	counter(b, utc_ms(2019, 12, 2, 12, 0), 5000);
+	volume(gas, utc_ms(2019, 12, 2, 8, 0), 7000);
+	volume(gas, utc_ms(2019, 12, 2, 12, 0), 7000);
+	ck_assert_int_eq(
+	        cost(EWS_SCOPE_DEVICE, b, EWS_PERIOD_MONTH, 2019, 12, 1)
+	                .total_cost_micro,
+	        0);
+	ck_assert_int_eq(cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_YEAR, 2019, 1, 1)
+	                         .total_cost_micro,
+	                 4800000);
+	q = query(EWS_SCOPE_DEVICE, gas, EWS_PERIOD_YEAR, 2019, 1, 1);
+	ck_assert_msg(ews_site_cost(site, &q, &h) == EWS_OK, "gas: %s",
+	              ews_error_last()->message);
+	ck_assert_int_eq(h.total_cost_micro, 0);
+}
+END_TEST
+
 START_TEST(a_new_zone_prices_the_new_local_hours)
 {
 	int64_t dev = meter_add(LOCAL, 1, "M");
@@ -684,6 +722,7 @@ main(void)
 	tcase_add_test(tc, a_replaced_sample_moves_consumption_between_tariffs);
 	tcase_add_test(tc, moving_a_device_moves_its_costs);
 	tcase_add_test(tc, a_new_zone_prices_the_new_local_hours);
+	tcase_add_test(tc, a_counter_that_stands_still_costs_nothing);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }
