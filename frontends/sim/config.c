@@ -25,12 +25,12 @@ enum {
 
 static const char *const top_fields[] = { "devices", NULL };
 static const char *const device_fields[] = {
-	"unit",       "model",      "profile",    "peak_w",
-	"phases",     "energy_kwh", "setpoint_a", "vehicle_max_a",
-	"vehicle",    "response_s", "phase",      "load_a",
-	"load_steps", "feeds",      "peak_dm3_h", "read_code",
-	"register",   "words",      "type",       "word_order",
-	"multiplier", "faults",     NULL
+	"unit",          "port",       "model",      "profile",
+	"peak_w",        "phases",     "energy_kwh", "setpoint_a",
+	"vehicle_max_a", "vehicle",    "response_s", "phase",
+	"load_a",        "load_steps", "feeds",      "peak_dm3_h",
+	"read_code",     "register",   "words",      "type",
+	"word_order",    "multiplier", "faults",     NULL
 };
 static const char *const step_fields[] = { "at_s", "load_a", NULL };
 static const char *const fault_fields[] = {
@@ -451,6 +451,8 @@ parse_device(yajl_val obj, size_t i, struct sim_device_cfg *d)
 	if (!(x = get(obj, "unit")))
 		return refuse(f, "required");
 	rc = want_uint(x, f, 1, UNIT_MAX, &d->unit);
+	if (!rc && (x = get(obj, "port")))
+		rc = want_uint(x, path(f, prefix, "port"), 1, 65535, &d->port);
 	if (rc)
 		return rc;
 	x = get(obj, "model");

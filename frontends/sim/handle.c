@@ -4,8 +4,9 @@
  * libmodbus build the reply from the device's freshly encoded mapping.
  *
  * Answers:
- * - unknown unit: exception 0x0B (gateway target failed to respond) on
- *   TCP, or no reply with --unknown-unit silent; never a reply on RTU;
+ * - unknown unit, or a unit asked on a TCP port it does not answer on:
+ *   exception 0x0B (gateway target failed to respond) on TCP, or no reply
+ *   with --unknown-unit silent; never a reply on RTU;
  * - function other than 1-6 and 16: exception 1 (illegal function);
  * - quantity out of the protocol's range: exception 3 (illegal value);
  * - a read reaching outside the span of the map's registers for that
@@ -146,7 +147,7 @@ reply(struct sim *sim, struct sim_device *d, modbus_t *ctx, const uint8_t *req,
 
 enum sim_outcome
 sim_handle(struct sim *sim, modbus_t *ctx, const uint8_t *req, int len,
-           int header, int rtu)
+           int header, int rtu, unsigned int port)
 {
 	unsigned int unit = req[header - 1];
 	struct sim_device *d = unit ? sim_find(sim, unit) : NULL;
@@ -155,6 +156,8 @@ sim_handle(struct sim *sim, modbus_t *ctx, const uint8_t *req, int len,
 	int exc;
 
 	sim_log(sim, "unit %u: function %u, %d bytes", unit, req[header], len);
+	if (d && d->cfg.port != port)
+		d = NULL; /* it answers on another port */
 	if (!d)
 		return rtu || sim->unknown_silent
 		               ? SIM_SILENT

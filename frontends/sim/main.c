@@ -42,9 +42,11 @@ static const char usage_text[] =
         "Modbus TCP (default):\n"
         "  --port P           TCP port; 0 picks a free one (default: 502, "
         "or\n"
-        "                     the gateway's port with --site)\n"
+        "                     the gateway's port with --site); devices "
+        "with\n"
+        "                     their own \"port\" answer there instead\n"
         "  --listen ADDR      address to bind (default 127.0.0.1)\n"
-        "  --port-file PATH   write the bound port there once listening\n"
+        "  --port-file PATH   write the bound port(s) there once listening\n"
         "  --unknown-unit exception|silent\n"
         "                     answer for a unit that is not simulated: "
         "exception\n"
@@ -441,9 +443,26 @@ load_world(const struct opts *o, struct world *w)
 	return sim_config_from_site(w->site, o->gateway, &w->cfg);
 }
 
+/* A device's own TCP port means nothing on a serial line. */
+static int
+check_rtu(const struct sim *sim)
+{
+	size_t i;
+
+	for (i = 0; i < sim->ndevs; i++)
+		if (sim->devs[i].cfg.port)
+			return usage(
+			        "--rtu serves a serial line: unit %u has a "
+			        "TCP port",
+			        sim->devs[i].cfg.unit);
+	return 0;
+}
+
 static int
 run(struct opts *o, struct sim *sim)
 {
+	if (o->rtu.path && !o->print_values && check_rtu(sim))
+		return SIM_EXIT_USAGE;
 	if (o->print_values) {
 		sim_print_values(sim, stdout);
 		return fflush(stdout) == 0 ? SIM_EXIT_OK : SIM_EXIT_IO;

@@ -134,7 +134,7 @@ serve(struct sim *sim, modbus_t *ctx, int fd, int stop_fd, int gap_ms)
 			tcflush(fd, TCIFLUSH);
 			continue;
 		}
-		if (sim_handle(sim, ctx, buf, n, 1, 1) == SIM_FAILED)
+		if (sim_handle(sim, ctx, buf, n, 1, 1, 0) == SIM_FAILED)
 			sim_log(sim, "RTU: reply failed: %s",
 			        modbus_strerror(errno));
 	}

@@ -1,5 +1,8 @@
 /*
- * Modbus TCP: one listening socket, one thread per client connection.
+ * Modbus TCP: one listening socket per port, one thread per client
+ * connection. Devices answer on the port their configuration gives
+ * (`port`), the others on --port; a unit asked on another port is
+ * unknown there, as on another gateway.
  *
  * Each thread reads whole ADUs itself (MBAP header, then the length it
  * announces, whatever the function) and answers through its own libmodbus
@@ -25,6 +28,7 @@
 #include "sim.h"
 
 enum {
+	LISTEN_MAX = 16, /* ports of one process */
 	CLIENTS_MAX = 64,
 	MBAP_LEN = 7,  /* transaction, protocol, length, unit */
 	ADU_MAX = 260, /* MODBUS_TCP_MAX_ADU_LENGTH */
@@ -42,6 +46,14 @@ struct server {
 struct client {
 	struct server *srv;
 	int slot;
+	int fd;
+	unsigned int port; /* the devices' port it came on; 0: --port */
+};
+
+/* One listening socket: the devices of `key` (0: those of --port). */
+struct listener {
+	unsigned int key;
+	unsigned int port; /* bound */
 	int fd;
 };
 
@@ -83,7 +95,7 @@ read_adu(int fd, uint8_t *buf)
 }
 
 static void
-serve_client(struct server *srv, modbus_t *ctx, int fd)
+serve_client(struct server *srv, modbus_t *ctx, int fd, unsigned int port)
 {
 	uint8_t req[ADU_MAX];
 	enum sim_outcome out = SIM_REPLIED;
@@ -93,7 +105,7 @@ serve_client(struct server *srv, modbus_t *ctx, int fd)
 		n = read_adu(fd, req);
 		if (n <= 0)
 			break;
-		out = sim_handle(srv->sim, ctx, req, n, MBAP_LEN, 0);
+		out = sim_handle(srv->sim, ctx, req, n, MBAP_LEN, 0, port);
 	}
 	if (out == SIM_DROP)
 		sim_log(srv->sim, "connection dropped (fault)");
@@ -107,7 +119,7 @@ client_main(void *arg)
 	modbus_t *ctx = modbus_new_tcp("127.0.0.1", MODBUS_TCP_DEFAULT_PORT);
 
 	if (ctx && modbus_set_socket(ctx, c->fd) == 0)
-		serve_client(srv, ctx, c->fd);
+		serve_client(srv, ctx, c->fd, c->port);
 	pthread_mutex_lock(&srv->lock);
 	srv->fds[c->slot] = -1;
 	srv->live--;
@@ -120,7 +132,7 @@ client_main(void *arg)
 }
 
 static void
-accept_client(struct server *srv, int lfd)
+accept_client(struct server *srv, int lfd, unsigned int port)
 {
 	struct client *c;
 	pthread_t th;
@@ -134,7 +146,7 @@ accept_client(struct server *srv, int lfd)
 		;
 	c = slot < CLIENTS_MAX ? malloc(sizeof(*c)) : NULL;
 	if (c) {
-		*c = (struct client){ srv, slot, fd };
+		*c = (struct client){ srv, slot, fd, port };
 		srv->fds[slot] = fd;
 		srv->live++;
 		if (pthread_create(&th, NULL, client_main, c) == 0) {
@@ -157,16 +169,25 @@ accept_client(struct server *srv, int lfd)
 /* ------------------------------------------------------------------ */
 /* Listening                                                           */
 
+/* The bound ports, space-separated, on one line. */
 static int
-write_port_file(const char *file, unsigned int port)
+write_port_file(const char *file, const struct listener *l, size_t n)
 {
 	char tmp[4096];
 	FILE *fp;
+	size_t i;
+	int bad;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	fp = fopen(tmp, "w");
-	if (!fp || fprintf(fp, "%u\n", port) < 0 || fclose(fp) != 0 ||
-	    rename(tmp, file) != 0) {
+	bad = !fp;
+	for (i = 0; !bad && i < n; i++)
+		bad = fprintf(fp, "%s%u", i ? " " : "", l[i].port) < 0;
+	if (!bad)
+		bad = fputc('\n', fp) == EOF;
+	if (fp && fclose(fp) != 0)
+		bad = 1;
+	if (bad || rename(tmp, file) != 0) {
 		sim_error("--port-file %s: %s", file, strerror(errno));
 		return -1;
 	}
@@ -174,7 +195,7 @@ write_port_file(const char *file, unsigned int port)
 }
 
 static int
-listen_on(const struct sim_tcp_opts *o, unsigned int *port)
+listen_on(const char *addr, unsigned int want, unsigned int *port)
 {
 	struct addrinfo hints = { 0 }, *res = NULL;
 	struct sockaddr_storage sa;
@@ -184,10 +205,10 @@ listen_on(const struct sim_tcp_opts *o, unsigned int *port)
 
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(service, sizeof(service), "%u", o->port);
-	rc = getaddrinfo(o->listen, service, &hints, &res);
+	snprintf(service, sizeof(service), "%u", want);
+	rc = getaddrinfo(addr, service, &hints, &res);
 	if (rc != 0) {
-		sim_error("--listen %s: %s", o->listen, gai_strerror(rc));
+		sim_error("--listen %s: %s", addr, gai_strerror(rc));
 		return -1;
 	}
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -195,7 +216,7 @@ listen_on(const struct sim_tcp_opts *o, unsigned int *port)
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 16) ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
-		sim_error("listen on %s port %u: %s", o->listen, o->port,
+		sim_error("listen on %s port %u: %s", addr, want,
 		          strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -230,40 +251,114 @@ stop_clients(struct server *srv)
 	return rc == 0 ? 0 : -1;
 }
 
+/* The ports to listen on: --port's for the devices without one (a
+ * device whose port is --port's joins them), then each other port. */
+static size_t
+plan_listeners(struct sim *sim, const struct sim_tcp_opts *o,
+               struct listener *l)
+{
+	size_t i, k, n = 0;
+
+	l[0] = (struct listener){ 0, 0, -1 };
+	if (sim->ndevs == 0)
+		return 1; /* a gateway with nothing behind it */
+	for (i = 0; i < sim->ndevs; i++)
+		if (sim->devs[i].cfg.port == o->port)
+			sim->devs[i].cfg.port = 0;
+	for (i = 0; i < sim->ndevs; i++) {
+		unsigned int key = sim->devs[i].cfg.port;
+
+		for (k = 0; k < n && l[k].key != key; k++)
+			;
+		if (k < n)
+			continue;
+		if (n == LISTEN_MAX)
+			return 0;
+		l[n++] = (struct listener){ key, 0, -1 };
+	}
+	for (k = 0; k < n && l[k].key != 0; k++)
+		;
+	if (k < n) { /* --port's first, the others in the file's order */
+		memmove(l + 1, l, k * sizeof(*l));
+		l[0] = (struct listener){ 0, 0, -1 };
+	}
+	return n;
+}
+
+static void
+close_listeners(struct listener *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].fd >= 0)
+			close(l[i].fd);
+}
+
+/* Bind every listener and write the port file; -1 when one failed. */
+static int
+open_listeners(struct sim *sim, const struct sim_tcp_opts *o,
+               struct listener *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		l[i].fd = listen_on(o->listen, l[i].key ? l[i].key : o->port,
+		                    &l[i].port);
+		if (l[i].fd < 0)
+			return -1;
+		sim_log(sim, "listening on %s port %u", o->listen, l[i].port);
+	}
+	if (o->port_file && write_port_file(o->port_file, l, n) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+serve_loop(struct server *srv, const struct listener *l, size_t n, int stop_fd)
+{
+	struct pollfd p[LISTEN_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = l[i].fd, .events = POLLIN };
+	p[n] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+	for (;;) {
+		if (poll(p, n + 1, -1) < 0 && errno != EINTR) {
+			sim_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (p[n].revents)
+			break;
+		for (i = 0; i < n; i++)
+			if (p[i].revents & POLLIN)
+				accept_client(srv, l[i].fd, l[i].key);
+	}
+}
+
 int
 sim_serve_tcp(struct sim *sim, const struct sim_tcp_opts *o, int stop_fd)
 {
 	struct server srv = { .sim = sim, .live = 0 };
-	struct pollfd p[2];
-	unsigned int port = 0;
-	int lfd, i;
+	struct listener l[LISTEN_MAX];
+	size_t n = plan_listeners(sim, o, l);
+	int i;
 
-	lfd = listen_on(o, &port);
-	if (lfd < 0)
-		return SIM_EXIT_IO;
-	if (o->port_file && write_port_file(o->port_file, port) != 0) {
-		close(lfd);
+	if (n == 0) {
+		sim_error("more than %d ports", LISTEN_MAX);
+		return SIM_EXIT_REFUSED;
+	}
+	if (open_listeners(sim, o, l, n) != 0) {
+		close_listeners(l, n);
 		return SIM_EXIT_IO;
 	}
-	sim_log(sim, "listening on %s port %u, %zu device(s)", o->listen, port,
-	        sim->ndevs);
+	sim_log(sim, "%zu device(s) on %zu port(s)", sim->ndevs, n);
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_cond_init(&srv.idle, NULL);
 	for (i = 0; i < CLIENTS_MAX; i++)
 		srv.fds[i] = -1;
-	p[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
-	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
-			sim_error("poll: %s", strerror(errno));
-			break;
-		}
-		if (p[1].revents)
-			break;
-		if (p[0].revents & POLLIN)
-			accept_client(&srv, lfd);
-	}
-	close(lfd);
+	serve_loop(&srv, l, n, stop_fd);
+	close_listeners(l, n);
 	if (stop_clients(&srv) != 0) {
 		sim->threads_left = 1; /* the caller must not free the sim */
 		return SIM_EXIT_OK;

@@ -148,6 +148,7 @@ struct sim_load_step {
 
 struct sim_device_cfg {
 	unsigned int unit;
+	unsigned int port; /* TCP port it answers on; 0: --port's */
 	char model[EWS_NAME_MAX];
 	const ews_model *m; /* resolved against the catalogue */
 	enum sim_profile profile;
@@ -283,9 +284,11 @@ enum sim_outcome {
 
 /* Handle one complete request ADU (RTU: with its CRC). `header` is the
  * offset of the function code in req, libmodbus's backend header_length:
- * 7 for TCP (MBAP header and unit id), 1 for RTU (address). */
+ * 7 for TCP (MBAP header and unit id), 1 for RTU (address). `port` is the
+ * devices' port the request came on (0: --port's, and RTU): a unit of
+ * another port is unknown. */
 enum sim_outcome sim_handle(struct sim *sim, modbus_t *ctx, const uint8_t *req,
-                            int len, int header, int rtu);
+                            int len, int header, int rtu, unsigned int port);
 
 struct sim_tcp_opts {
 	const char *listen; /* address to bind */

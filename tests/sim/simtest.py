@@ -186,8 +186,9 @@ class Sim:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if os.path.exists(self.port_file):
-                with open(self.port_file) as f:
-                    return int(f.read())
+                with open(self.port_file) as f:  # --port's first
+                    self.ports = [int(p) for p in f.read().split()]
+                return self.ports[0]
             if self.proc.poll() is not None:
                 out, err = self.proc.communicate()
                 raise AssertionError("ews-sim exited %d: %s" % (

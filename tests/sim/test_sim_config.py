@@ -23,6 +23,9 @@ REFUSED = [
     ([GOOD, GOOD], "devices[1].unit: 1 is already used by devices[0]"),
     ([{"unit": 1}], "devices[0].model: required"),
     ([dict(GOOD, model="nope")], 'devices[0].model: unknown model "nope"'),
+    ([dict(GOOD, port=0)], "devices[0].port: 0 is outside 1-65535"),
+    ([dict(GOOD, port=65536)], "devices[0].port: 65536 is outside 1-65535"),
+    ([dict(GOOD, port="502")], "devices[0].port: must be an integer"),
     ([dict(GOOD, model="megatiker_measure")],
      "devices[0].model: register map unknown for megatiker_measure: "
      "cannot simulate"),
@@ -197,6 +200,13 @@ class TestConfig(simtest.SimTestCase):
             rc, out, err = self.run_sim(args)
             self.assertEqual(rc, 1, (args, err))
             self.assertIn("Try 'ews-sim --help'", err)
+
+    def test_a_device_port_is_refused_on_a_serial_line(self):
+        cfg = self.config([dict(GOOD, port=5020)])
+        rc, out, err = self.run_sim(["--catalog", simtest.CATALOG,
+                                     "--config", cfg, "--rtu", "/dev/null"])
+        self.assertEqual(rc, 1, err)
+        self.assertIn("unit 1 has a TCP port", err)
 
     def test_help_and_version(self):
         rc, out, err = self.run_sim(["--help"])

@@ -1,6 +1,8 @@
 """A site meter upstream of EV stations (`feeds`), a meter's fixed load
-(`load_a`) and its steps (`load_steps`), single-phase stations on L2."""
+(`load_a`) and its steps (`load_steps`), single-phase stations on L2, and
+devices on ports of their own (`port`)."""
 import math
+import socket
 import time
 
 import simtest
@@ -138,6 +140,60 @@ class TestFeeds(simtest.SimTestCase):
         # both integrate 100 A at their own (seeded) voltage and pf
         self.assertTrue(math.isclose(d_fed, d_alone, rel_tol=0.05),
                         (d_fed, d_alone))
+
+
+def free_ports(n):
+    """n distinct loopback ports free a moment ago."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+class TestPorts(simtest.SimTestCase):
+    def test_devices_answer_on_their_own_port_and_feed_across(self):
+        a, b = free_ports(2)
+        site = [dict(METER, port=a, feeds=[7]), dict(HEIDELBERG, port=b),
+                {"unit": 3, "model": "eastron_sdm630", "load_a": 10},
+                {"unit": 4, "model": "eastron_sdm630", "load_a": 20,
+                 "port": b}]
+        s = self.sim(site)
+        self.assertEqual(len(s.ports), 3, s.ports)
+        self.assertEqual(s.ports[1:], [a, b])
+        on = {p: simtest.Raw(p) for p in s.ports}
+        self._clients.extend(on.values())
+        here = {s.ports[0]: [3], a: [1], b: [7, 4]}
+        for port, units in here.items():
+            for unit in (1, 3, 4, 7):
+                if unit in units:
+                    on[port].read(unit, 4 if unit != 7 else 3,
+                                  0 if unit != 7 else 0x105, 1)
+                    continue
+                with self.assertRaises(simtest.ModbusException) as e:
+                    on[port].read(unit, 4, 0, 1)
+                self.assertEqual(e.exception.code, 0x0B, (port, unit))
+        # the meter on port a measures the station on port b
+        meter = Reader(on[a], 1, "eastron_sdm630")
+        self.assertTrue(math.isclose(meter("current_l1"), 100 + 15.2,
+                                     rel_tol=1e-6))
+        self.assertAlmostEqual(Reader(on[b], 4, "eastron_sdm630")(
+            "current_l2"), 20, delta=1e-3)
+
+    def test_a_device_on_the_default_port_joins_it(self):
+        a, = free_ports(1)
+        s = self.sim([dict(GOOD_METER, port=a),
+                      dict(GOOD_METER, unit=2)], port=str(a))
+        self.assertEqual(s.ports, [a])
+        c = self.raw(s)
+        for unit in (1, 2):
+            c.read(unit, 4, 0, 2)
+
+
+GOOD_METER = {"unit": 1, "model": "eastron_sdm630", "load_a": 5}
 
 
 class TestLoad(simtest.SimTestCase):
