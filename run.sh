@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # ews: one entry point for a fresh Debian 12 machine.
 #
-#   ./run.sh demo   install what is missing, build, create a demo site with
-#                   the `ews` CLI and list it
+#   ./run.sh demo   install what is missing, build, create the demo site (an
+#                   office building with a year of history) in ./demo-site,
+#                   serve its devices with ews-sim and the site with ewsd,
+#                   print the URL and the administrator codes, and stay
+#                   in the foreground until Ctrl-C
 #   ./run.sh test   install what is missing, build, run every test suite,
 #                   again under AddressSanitizer + UBSan, then the
 #                   pkg-config / example check; the last line of output is
 #                   "N passed, N failed" (CI reads it)
 #
 # Environment: EWS_BUILD_DIR (build), EWS_ASAN_BUILD_DIR (build-asan),
-# EWS_DEMO_SITE (./demo-site), EWS_SKIP_APT=1 to never call apt-get.
+# EWS_DEMO_SITE (./demo-site), EWS_DEMO_PORT (8080: ewsd's HTTP port),
+# EWS_SKIP_APT=1 to never call apt-get.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -20,7 +24,7 @@ BUILD_ASAN=${EWS_ASAN_BUILD_DIR:-build-asan}
 PACKAGES=(build-essential g++ meson ninja-build pkg-config libsqlite3-dev
 	libmodbus-dev libyajl-dev libcurl4-openssl-dev check libevent-dev
 	python3 python3-dev python3-cffi python3-pymodbus python3-serial mbpoll valgrind
-	tzdata zlib1g-dev libssl-dev)
+	tzdata zlib1g-dev libssl-dev libjs-chart.js)
 
 say() {
 	printf '\n==> %s\n' "$*"
@@ -181,12 +185,15 @@ cmd_test() {
 
 cmd_demo() {
 	local site=${EWS_DEMO_SITE:-$ROOT/demo-site}
-	local ews=$ROOT/$BUILD/frontends/cli/ews
-	local gw load group
+	local bin=$ROOT/$BUILD/frontends
+	local http=${EWS_DEMO_PORT:-8080}
+	local sim_pid="" ewsd_pid="" ports now p
 
 	install_deps
 	build "$BUILD"
-	[ -x "$ews" ] || die "$ews was not built"
+	for p in demo/ews-demo sim/ews-sim ewsd/ewsd; do
+		[ -x "$bin/$p" ] || die "$bin/$p was not built"
+	done
 
 	export EWS_CATALOG_DIR=$ROOT/libews/catalog
 	if [ -e "$site" ]; then
@@ -198,46 +205,73 @@ cmd_demo() {
 		fi
 	fi
 
-	# Each command is echoed to stderr; `add` prints the new id on
-	# stdout, which the next commands use.
-	run() {
-		{
-			printf '$ ews --site %q' "$site"
-			printf ' %q' "$@"
-			printf '\n'
-		} >&2
-		"$ews" --site "$site" "$@"
-	}
-	add() {
-		local what=$1 id
-		shift
-		id=$(run "$@")
-		printf '%s id %s\n' "$what" "$id" >&2
-		printf '%s\n' "$id"
-	}
+	# Two loopback ports free now, for the two simulated gateways.
+	ports=$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s:
+    x.bind(("127.0.0.1", 0))
+print(",".join(str(x.getsockname()[1]) for x in s))')
+	# The history ends now; ews-sim's counters go on from there.
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	say "creating the demo site $site (a year of history)"
+	"$bin/demo/ews-demo" --site "$site" --sim-config "$site/ews-sim.json" \
+		--ports "$ports" --now "$now"
 
-	say "creating the demo site $site"
-	run init --timezone Europe/Rome
-	gw=$(add gateway gateway add --name panel-1 --ip 192.168.1.50 \
-		--port 502)
-	load=$(add load load add --name Workshop)
-	group=$(add group group add --name "Ground floor")
-	add device device add --gateway "$gw" --model eastron_sdm630 \
-		--address 1 --name "Main incomer" --load "$load" \
-		--group "$group" >/dev/null
-	add device device add --gateway "$gw" --model generic_modbus_meter \
-		--address 2 --name "Heat pump" --read-code 4 \
-		--register 0x0048 --words 2 --type f32 --multiplier 1 \
-		--group "$group" >/dev/null
-	add device device add --gateway "$gw" --model pulse_gas --address 3 \
-		--concentrator F4CON12 --position 1 --name "Gas meter" >/dev/null
+	# Stop ewsd, then ews-sim (SIGTERM: both stop cleanly), once.
+	stop_demo() {
+		local pid
+		for pid in $ewsd_pid $sim_pid; do
+			kill -TERM "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+		done
+		if [ -n "$ewsd_pid$sim_pid" ]; then
+			say "stopped ewsd and ews-sim; the site stays in $site"
+		fi
+		ewsd_pid="" sim_pid=""
+	}
+	# wait_file FILE PID WHAT: until FILE exists; die if PID ends first.
+	wait_file() {
+		local i
+		for i in $(seq 400); do
+			[ -s "$1" ] && return 0
+			kill -0 "$2" 2>/dev/null || break
+			sleep 0.05
+		done
+		stop_demo
+		die "$3 did not start"
+	}
+	trap stop_demo EXIT
+	trap 'exit 130' INT TERM
 
-	say "the site"
-	run gateway list
-	run device list
-	run load list
-	run group list
-	say "demo site ready in $site; try: $ews --site $site device list --json"
+	# Each in a session of its own: Ctrl-C reaches this script only,
+	# which stops them in order.
+	say "starting ews-sim: gateways on 127.0.0.1:${ports/,/ and 127.0.0.1:}"
+	setsid "$bin/sim/ews-sim" --config "$site/ews-sim.json" \
+		--start "$now" --port-file "$site/ews-sim.ports" &
+	sim_pid=$!
+	wait_file "$site/ews-sim.ports" "$sim_pid" ews-sim
+
+	say "starting ewsd on 127.0.0.1:$http (log: $site/ewsd.log)"
+	setsid "$bin/ewsd/ewsd" --site "$site" --www "$ROOT/frontends/www" \
+		--listen "127.0.0.1:$http" --log "$site/ewsd.log" \
+		--port-file "$site/ewsd.ports" &
+	ewsd_pid=$!
+	wait_file "$site/ewsd.ports" "$ewsd_pid" \
+		"ewsd (see $site/ewsd.log; port $http taken? set EWS_DEMO_PORT)"
+
+	say "the demo is running"
+	cat <<-EOT
+		  web UI         http://127.0.0.1:$http/
+		  administrator  PIN 99999, PUK 00000 9999 00000
+		  Green'Up pages user greenUp: PIN 88888, PUK 00000 88888 00000
+		                 (the manual's default codes: ewsd accepts them only
+		                 from local addresses, i.e. loopback and private
+		                 networks, until they are changed)
+		  Press Ctrl-C to stop ewsd and ews-sim.
+	EOT
+	# Until Ctrl-C, or until one of them ends.
+	wait -n "$sim_pid" "$ewsd_pid" || true
+	die "ewsd or ews-sim stopped by itself (see $site/ewsd.log)"
 }
 
 case "${1:-}" in
