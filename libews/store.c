@@ -1,9 +1,11 @@
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 #include <ews/store.h>
 
@@ -527,6 +529,14 @@ ews__store_migrate_v3(ews_site *site)
 /* ------------------------------------------------------------------ */
 /* The database (SYS-3)                                                */
 
+enum {
+	ADVISE_UNUSED_MIN = 1 << 20, /* bytes of unused pages worth a VACUUM */
+	ADVISE_UNUSED_SHARE = 4,     /* ... and 1/4 of the database or more */
+	ADVISE_WAL_MIN = 64 << 20,   /* a log this large is not being reused */
+	OPTIMIZE_SPACE_MARGIN = 16 << 20,
+	ANALYSIS_LIMIT = 400 /* rows of each index ANALYZE samples */
+};
+
 static int64_t
 file_bytes(const char *dir, const char *name)
 {
@@ -537,24 +547,61 @@ file_bytes(const char *dir, const char *name)
 	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
+/* The database's size and its unused pages, in bytes, as of the newest
+ * commit (the log included). */
+static ews_status
+page_bytes(ews_site *site, int64_t *total, int64_t *unused)
+{
+	int64_t size, pages, free_pages;
+	ews_status st;
+
+	if ((st = ews__site_scalar(site, &size, "PRAGMA page_size", "")) ||
+	    (st = ews__site_scalar(site, &pages, "PRAGMA page_count", "")) ||
+	    (st = ews__site_scalar(site, &free_pages, "PRAGMA freelist_count",
+	                           "")))
+		return st;
+	*total = pages * size;
+	*unused = free_pages * size;
+	return EWS_OK;
+}
+
+static int
+optimize_advised(const ews_site_info *info, int64_t total)
+{
+	return (info->unused_bytes >= ADVISE_UNUSED_MIN &&
+	        info->unused_bytes * ADVISE_UNUSED_SHARE >= total) ||
+	       info->wal_bytes >= ADVISE_WAL_MIN;
+}
+
 ews_status
 ews_site_info_get(ews_site *site, int check, ews_site_info *out)
 {
-	ews_status st = ews__check_version(out->version, EWS_SITE_INFO_VERSION,
+	unsigned int version = out->version;
+	ews_status st = ews__check_version(version, EWS_SITE_INFO_VERSION,
 	                                   "ews_site_info");
 	struct statvfs vfs;
 	sqlite3_stmt *q;
+	int64_t total;
 
 	if (st != EWS_OK)
 		return st;
-	memset(out, 0, sizeof(*out));
-	out->version = EWS_SITE_INFO_VERSION;
+	/* a version-1 caller's struct ends at health */
+	memset(out, 0,
+	       version >= 2
+	               ? sizeof(*out)
+	               : offsetof(ews_site_info, health) + sizeof(out->health));
+	out->version = version;
 	out->schema_version = site->schema_version;
 	out->db_bytes = file_bytes(site->dir, "site.db");
 	out->wal_bytes = file_bytes(site->dir, "site.db-wal");
 	if (statvfs(site->dir, &vfs) == 0)
 		out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
 	snprintf(out->health, sizeof(out->health), "not checked");
+	if (version >= 2) {
+		if ((st = page_bytes(site, &total, &out->unused_bytes)))
+			return st;
+		out->optimize_advised = optimize_advised(out, total);
+	}
 	if (!check)
 		return EWS_OK;
 	if ((st = ews__site_prepare(site, "PRAGMA quick_check(1)", &q)))
@@ -567,4 +614,224 @@ ews_site_info_get(ews_site *site, int check, ews_site_info *out)
 	sqlite3_finalize(q);
 	out->checked = 1;
 	return EWS_OK;
+}
+
+ews_status
+ews_optimize_opts_init(ews_optimize_opts *opts, unsigned int version)
+{
+	ews_status st = ews__check_version(version, EWS_OPTIMIZE_OPTS_VERSION,
+	                                   "ews_optimize_opts");
+
+	if (st != EWS_OK)
+		return st;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	opts->wait_ms = 1000;
+	opts->max_lock_ms = 4000;
+	return EWS_OK;
+}
+
+/*
+ * How long a statement of the optimization holds the database: from the
+ * moment it has the lock, which is when the busy handler (which waits
+ * for it at most wait_ms) is no longer called. SQLite's progress handler
+ * checks it and interrupts the statement past it.
+ */
+struct deadline {
+	struct timespec end;
+	unsigned int lock_ms; /* 0: no limit */
+	unsigned int wait_ms, waited_ms;
+	int passed;
+};
+
+/* The hold starts now. */
+static void
+deadline_restart(struct deadline *d)
+{
+	clock_gettime(CLOCK_MONOTONIC, &d->end);
+	d->end.tv_sec += (time_t)(d->lock_ms / 1000);
+	d->end.tv_nsec += (long)(d->lock_ms % 1000) * 1000000L;
+	if (d->end.tv_nsec >= 1000000000L) {
+		d->end.tv_sec++;
+		d->end.tv_nsec -= 1000000000L;
+	}
+}
+
+/* The limits of the next statement. */
+static void
+deadline_set(struct deadline *d, unsigned int lock_ms)
+{
+	d->lock_ms = lock_ms;
+	d->waited_ms = 0;
+	d->passed = 0;
+	deadline_restart(d);
+}
+
+static int
+deadline_check(void *arg)
+{
+	struct deadline *d = arg;
+	struct timespec now;
+
+	if (!d->lock_ms)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > d->end.tv_sec ||
+	    (now.tv_sec == d->end.tv_sec && now.tv_nsec >= d->end.tv_nsec))
+		d->passed = 1;
+	return d->passed; /* non-zero interrupts the statement */
+}
+
+/* The database is locked: wait a little and try again, up to wait_ms;
+ * the hold is counted from when the lock is had. */
+static int
+deadline_busy(void *arg, int count)
+{
+	struct deadline *d = arg;
+	unsigned int step = 5;
+
+	(void)count;
+	if (d->waited_ms >= d->wait_ms)
+		return 0;
+	if (step > d->wait_ms - d->waited_ms)
+		step = d->wait_ms - d->waited_ms;
+	sqlite3_sleep((int)step);
+	d->waited_ms += step;
+	deadline_restart(d);
+	return 1;
+}
+
+/* Sizes of the files and of the unused pages. */
+static ews_status
+optimize_sizes(ews_site *site, int64_t *db, int64_t *wal, int64_t *unused)
+{
+	int64_t total;
+
+	*db = file_bytes(site->dir, "site.db");
+	*wal = file_bytes(site->dir, "site.db-wal");
+	return page_bytes(site, &total, unused);
+}
+
+/* Room for the rebuilt copy and for the log that takes it back. */
+static ews_status
+optimize_space(ews_site *site)
+{
+	int64_t total, unused, need;
+	struct statvfs vfs;
+	ews_status st;
+
+	if ((st = page_bytes(site, &total, &unused)))
+		return st;
+	need = 2 * (total - unused) + OPTIMIZE_SPACE_MARGIN;
+	if (statvfs(site->dir, &vfs) == 0 &&
+	    (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < need)
+		return ews__fail_field(
+		        EWS_ELIMIT, "free_bytes",
+		        "%lld bytes are free beside %s/site.db; optimizing "
+		        "needs %lld (twice the data, for the rebuilt copy and "
+		        "its log): nothing was changed",
+		        (long long)vfs.f_bavail * (long long)vfs.f_frsize,
+		        site->dir, (long long)need);
+	return EWS_OK;
+}
+
+/* One statement of the optimization, its failure put in words. */
+static ews_status
+optimize_exec(ews_site *site, const char *sql, const struct deadline *d,
+              const ews_optimize_opts *opts)
+{
+	int rc = sqlite3_exec(site->db, sql, NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return EWS_OK;
+	if (d && d->passed)
+		return ews__fail_field(
+		        EWS_ELIMIT, "max_lock_ms",
+		        "%s would hold the database longer than %u ms, holding "
+		        "up every writer (a recording) meanwhile: nothing was "
+		        "changed; optimize while nothing records",
+		        sql, opts->max_lock_ms);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return ews__fail(EWS_EBUSY,
+		                 "another handle has been writing the database "
+		                 "(a recording, a change) for over %u ms: try "
+		                 "again",
+		                 opts->wait_ms);
+	ews__site_db_fail(site, rc);
+	return ews__error_prefix(sql);
+}
+
+/* The log copied into site.db (which shrinks to its pages), then
+ * truncated; readers that keep it beyond the busy timeout leave it. */
+static void
+optimize_checkpoint(ews_site *site)
+{
+	sqlite3_wal_checkpoint_v2(site->db, "main", SQLITE_CHECKPOINT_PASSIVE,
+	                          NULL, NULL);
+	sqlite3_wal_checkpoint_v2(site->db, "main", SQLITE_CHECKPOINT_TRUNCATE,
+	                          NULL, NULL);
+}
+
+ews_status
+ews_site_optimize(ews_site *site, const ews_optimize_opts *opts,
+                  ews_optimize_result *out)
+{
+	ews_optimize_opts defaults;
+	ews_optimize_result *r = out;
+	struct deadline d = { { 0, 0 }, 0, 0, 0, 0 };
+	int64_t busy_ms = 0, limit = 0;
+	unsigned int lock_ms, vacuum_ms;
+	char sql[64];
+	ews_status st;
+
+	if ((st = ews__check_version(out->version, EWS_OPTIMIZE_RESULT_VERSION,
+	                             "ews_optimize_result")))
+		return st;
+	if (!opts) {
+		ews_optimize_opts_init(&defaults, EWS_OPTIMIZE_OPTS_VERSION);
+		opts = &defaults;
+	}
+	if ((st = ews__check_version(opts->version, EWS_OPTIMIZE_OPTS_VERSION,
+	                             "ews_optimize_opts")))
+		return st;
+	memset(r, 0, sizeof(*r));
+	r->version = EWS_OPTIMIZE_RESULT_VERSION;
+	if ((st = optimize_sizes(site, &r->db_bytes_before,
+	                         &r->wal_bytes_before,
+	                         &r->unused_bytes_before)) ||
+	    (st = optimize_space(site)) ||
+	    (st = ews__site_scalar(site, &busy_ms, "PRAGMA busy_timeout",
+	                           "")) ||
+	    (st = ews__site_scalar(site, &limit, "PRAGMA analysis_limit", "")))
+		return st;
+	/* VACUUM: a third of the lock to rebuild, the rest to copy back */
+	lock_ms = opts->max_lock_ms;
+	vacuum_ms = lock_ms ? lock_ms / 3 + 1 : 0;
+	d.wait_ms = opts->wait_ms;
+	sqlite3_busy_handler(site->db, deadline_busy, &d);
+	sqlite3_progress_handler(site->db, 100, deadline_check, &d);
+	snprintf(sql, sizeof(sql), "PRAGMA analysis_limit = %d",
+	         ANALYSIS_LIMIT);
+	st = optimize_exec(site, sql, NULL, opts);
+	deadline_set(&d, lock_ms);
+	if (st == EWS_OK)
+		st = optimize_exec(site, "ANALYZE", &d, opts);
+	if (st == EWS_OK)
+		st = optimize_exec(site, "PRAGMA optimize", &d, opts);
+	deadline_set(&d, vacuum_ms);
+	if (st == EWS_OK)
+		st = optimize_exec(site, "VACUUM", &d, opts);
+	deadline_set(&d, 0);
+	if (st == EWS_OK)
+		optimize_checkpoint(site);
+	sqlite3_progress_handler(site->db, 0, NULL, NULL);
+	snprintf(sql, sizeof(sql), "PRAGMA analysis_limit = %lld",
+	         (long long)limit);
+	sqlite3_exec(site->db, sql, NULL, NULL, NULL);
+	sqlite3_busy_timeout(site->db, (int)busy_ms); /* the handle's again */
+	if (optimize_sizes(site, &r->db_bytes_after, &r->wal_bytes_after,
+	                   &r->unused_bytes_after) != EWS_OK &&
+	    st == EWS_OK)
+		return ews_error_last()->code;
+	return st;
 }

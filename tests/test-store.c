@@ -1,13 +1,16 @@
 /*
- * Samples and device status events (ACQ-2, ACQ-4): libews/store.c, and the
- * schema migration 1 -> 2 of libews/site.c that makes their tables.
+ * Samples and device status events (ACQ-2, ACQ-4): libews/store.c, the
+ * schema migration 1 -> 2 of libews/site.c that makes their tables, and
+ * the database's information and optimization (SYS-3).
  */
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <ews/store.h>
 
@@ -875,6 +878,332 @@ START_TEST(migration_from_schema_1_keeps_devices_and_adds_the_store)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The database (SYS-3)                                                */
+
+/* A connection of its own to the fixture's site.db: another process. */
+static sqlite3 *
+raw_open(void)
+{
+	char path[4096];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/site.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static void
+raw_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+	sqlite3_free(err);
+}
+
+/* A table `junk` of about `mib` MiB; dropped, its pages are unused.
+ * Indexed, as the site's tables are: ANALYZE samples it, it does not
+ * count it. */
+static void
+junk(unsigned int mib, int drop)
+{
+	sqlite3 *db = raw_open();
+	char sql[256];
+
+	raw_exec(db, "CREATE TABLE junk (k INTEGER, v BLOB);"
+	             "CREATE INDEX junk_by_k ON junk (k)");
+	snprintf(sql, sizeof(sql),
+	         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	         " FROM n WHERE i < %u) INSERT INTO junk"
+	         " SELECT i, randomblob(1000) FROM n",
+	         mib * 1024);
+	raw_exec(db, sql);
+	if (drop)
+		raw_exec(db, "DROP TABLE junk");
+	sqlite3_close(db);
+}
+
+static ews_site_info
+info_now(void)
+{
+	ews_site_info info = { .version = EWS_SITE_INFO_VERSION };
+
+	ck_assert_msg(ews_site_info_get(site, 0, &info) == EWS_OK, "info: %s",
+	              ews_error_last()->message);
+	return info;
+}
+
+/* Some samples and events, for the data to outlive an optimization. */
+static void
+some_data(void)
+{
+	int64_t a = meter_add(LOCAL, 1, "A");
+	ews_reading r[48];
+
+	for (size_t k = 0; k < 48; k++)
+		r[k] = reading(a, EWS_Q_ACTIVE_ENERGY_IMPORT, 0,
+		               t0 + (int64_t)k * 600000, 1000.0 + (double)k);
+	add_ok(r, 48);
+	set_status(a, EWS_DEVICE_ON, "answered", t0);
+}
+
+static double
+seconds_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) +
+	       (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+START_TEST(info_counts_unused_pages_and_advises_optimizing)
+{
+	ews_site_info info = info_now();
+
+	ck_assert_uint_eq(info.version, EWS_SITE_INFO_VERSION);
+	ck_assert_int_gt(info.db_bytes, 0);
+	ck_assert_int_gt(info.free_bytes, 0);
+	ck_assert_int_ge(info.unused_bytes, 0);
+	ck_assert_int_lt(info.unused_bytes, 1 << 20);
+	ck_assert_int_eq(info.optimize_advised, 0);
+	ck_assert_str_eq(info.health, "not checked");
+	junk(8, 1);
+	info = info_now();
+	ck_assert_int_ge(info.unused_bytes, 8 << 20);
+	ck_assert_int_eq(info.optimize_advised, 1);
+}
+END_TEST
+
+/* A version-1 caller's struct ends at `health`: nothing is written past
+ * it. */
+START_TEST(info_writes_only_the_fields_of_the_callers_version)
+{
+	union {
+		ews_site_info info;
+		unsigned char bytes[sizeof(ews_site_info)];
+	} u;
+	size_t v1 = offsetof(ews_site_info, health) + EWS_TEXT_MAX;
+
+	memset(&u, 0xA5, sizeof(u));
+	u.info.version = 1;
+	ck_assert_int_eq(ews_site_info_get(site, 1, &u.info), EWS_OK);
+	ck_assert_uint_eq(u.info.version, 1);
+	ck_assert_int_gt(u.info.db_bytes, 0);
+	ck_assert_str_eq(u.info.health, "ok");
+	for (size_t i = v1; i < sizeof(u); i++)
+		ck_assert_msg(u.bytes[i] == 0xA5, "byte %zu written", i);
+	u.info.version = EWS_SITE_INFO_VERSION + 1;
+	ck_assert_int_eq(ews_site_info_get(site, 0, &u.info), EWS_EINVAL);
+	assert_error(EWS_EINVAL, "version");
+}
+END_TEST
+
+START_TEST(optimize_gives_unused_pages_back_and_keeps_the_data)
+{
+	ews_optimize_result r = { .version = EWS_OPTIMIZE_RESULT_VERSION };
+	size_t len, len2;
+	char *before, *after;
+	ews_site_info info;
+	ews_reading more;
+
+	some_data();
+	junk(8, 1);
+	before = store_snapshot(&len);
+	ck_assert_msg(ews_site_optimize(site, NULL, &r) == EWS_OK,
+	              "optimize: %s", ews_error_last()->message);
+	ck_assert_int_ge(r.unused_bytes_before, 8 << 20);
+	ck_assert_int_eq(r.unused_bytes_after, 0);
+	ck_assert_int_ge(r.db_bytes_before + r.wal_bytes_before,
+	                 r.db_bytes_after + (8 << 20));
+	ck_assert_int_gt(r.db_bytes_after, 0);
+	ck_assert_int_eq(r.wal_bytes_after, 0); /* truncated */
+	info = info_now();
+	ck_assert_int_eq(info.db_bytes, r.db_bytes_after);
+	ck_assert_int_eq(info.optimize_advised, 0);
+	after = store_snapshot(&len2);
+	ck_assert(len == len2 && memcmp(before, after, len) == 0);
+	free(after);
+	/* The handle goes on as before, and so does a reopened one. */
+	more = reading(1, EWS_Q_ACTIVE_ENERGY_IMPORT, 0, t0 + 48 * 600000,
+	               1048.0);
+	add_ok(&more, 1);
+	ck_assert_uint_eq(sample_count(), 49);
+	reopen();
+	ck_assert_uint_eq(sample_count(), 49);
+	ck_assert_int_eq(ews_site_info_get(site, 1, &info), EWS_OK);
+	ck_assert_str_eq(info.health, "ok");
+	free(before);
+}
+END_TEST
+
+/* Another handle in a write transaction: refused after wait_ms, not
+ * blocked for long, nothing changed; then done once it has committed. */
+START_TEST(optimize_is_refused_while_another_handle_writes)
+{
+	ews_optimize_result r = { .version = EWS_OPTIMIZE_RESULT_VERSION };
+	ews_optimize_opts o;
+	struct timespec start;
+	sqlite3 *other;
+	size_t len, len2;
+	char *before, *after;
+
+	some_data();
+	junk(2, 1);
+	before = store_snapshot(&len);
+	other = raw_open();
+	raw_exec(other, "BEGIN IMMEDIATE; UPDATE setting SET value = value");
+	ck_assert_int_eq(ews_optimize_opts_init(&o, EWS_OPTIMIZE_OPTS_VERSION),
+	                 EWS_OK);
+	o.wait_ms = 100;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ck_assert_int_eq(ews_site_optimize(site, &o, &r), EWS_EBUSY);
+	ck_assert_double_lt(seconds_since(&start), 2.0);
+	ck_assert_int_eq(ews_error_last()->code, EWS_EBUSY);
+	ck_assert_ptr_nonnull(strstr(ews_error_last()->message, "try again"));
+	ck_assert_int_ge(r.unused_bytes_before, 2 << 20);
+	ck_assert_int_eq(r.unused_bytes_after, r.unused_bytes_before);
+	raw_exec(other, "COMMIT");
+	sqlite3_close(other);
+	after = store_snapshot(&len2);
+	ck_assert(len == len2 && memcmp(before, after, len) == 0);
+	free(after);
+	ck_assert_int_eq(ews_site_optimize(site, &o, &r), EWS_OK);
+	ck_assert_int_eq(r.unused_bytes_after, 0);
+	free(before);
+}
+END_TEST
+
+/* VACUUM holds every writer: beyond max_lock_ms it is rolled back. */
+START_TEST(optimize_gives_up_when_it_would_hold_the_database_too_long)
+{
+	ews_optimize_result r = { .version = EWS_OPTIMIZE_RESULT_VERSION };
+	ews_optimize_opts o;
+	size_t len, len2;
+	char *before, *after;
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+
+	some_data();
+	junk(32, 0); /* kept: a VACUUM of a few tens of ms at least */
+	raw = raw_open();
+	raw_exec(raw, "CREATE TABLE junk2 (k INTEGER PRIMARY KEY, v BLOB);"
+	              "INSERT INTO junk2 SELECT k, v FROM junk LIMIT 2048;"
+	              "DROP TABLE junk2");
+	sqlite3_close(raw);
+	before = store_snapshot(&len);
+	ck_assert_int_eq(ews_optimize_opts_init(&o, EWS_OPTIMIZE_OPTS_VERSION),
+	                 EWS_OK);
+	o.max_lock_ms = 150; /* ANALYZE: a few ms; VACUUM: over 50 */
+	ck_assert_int_eq(ews_site_optimize(site, &o, &r), EWS_ELIMIT);
+	assert_error(EWS_ELIMIT, "max_lock_ms");
+	ck_assert_ptr_nonnull(strstr(ews_error_last()->message, "VACUUM"));
+	/* not vacuumed (ANALYZE may have taken a page for its table) */
+	ck_assert_int_ge(r.unused_bytes_before, 2 << 20);
+	ck_assert_int_ge(r.unused_bytes_after, 2 << 20);
+	after = store_snapshot(&len2);
+	ck_assert(len == len2 && memcmp(before, after, len) == 0);
+	free(after);
+	free(before);
+	raw = raw_open();
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT count(*) FROM junk",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 32 * 1024);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	/* No limit: done. */
+	o.max_lock_ms = 0;
+	ck_assert_msg(ews_site_optimize(site, &o, &r) == EWS_OK, "%s",
+	              ews_error_last()->message);
+	ck_assert_int_eq(r.unused_bytes_after, 0);
+}
+END_TEST
+
+struct writer {
+	const char *dir;
+	int64_t device;
+	int n;
+	ews_status st;
+	char message[256];
+};
+
+/* Another handle records one sample at a time meanwhile. */
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	ews_site *other = NULL;
+
+	if ((w->st = open_site(w->dir, 0, NULL, &other)) != EWS_OK)
+		goto out;
+	for (int k = 0; k < w->n && w->st == EWS_OK; k++) {
+		ews_reading r = reading(w->device, EWS_Q_VOLTAGE_LN_L1, 0,
+		                        t0 + (int64_t)k * 1000, 230.0 + k);
+
+		w->st = ews_site_samples_add(other, &r, 1);
+	}
+out:
+	snprintf(w->message, sizeof(w->message), "%s",
+	         ews_error_last()->message);
+	ews_site_close(other);
+	return NULL;
+}
+
+START_TEST(optimize_lets_the_writes_of_another_handle_through)
+{
+	ews_optimize_result r = { .version = EWS_OPTIMIZE_RESULT_VERSION };
+	struct writer w = { .dir = dir, .n = 300 };
+	ews_sample_query q;
+	pthread_t t;
+	ews_list *list;
+	int done = 0;
+
+	some_data();
+	w.device = meter_add(LOCAL, 2, "B");
+	junk(4, 1);
+	ck_assert_int_eq(pthread_create(&t, NULL, writer_main, &w), 0);
+	for (int k = 0; k < 3; k++) {
+		ews_status st = ews_site_optimize(site, NULL, &r);
+
+		ck_assert_msg(st == EWS_OK || st == EWS_EBUSY, "optimize: %s",
+		              ews_error_last()->message);
+		done += st == EWS_OK;
+	}
+	pthread_join(t, NULL);
+	ck_assert_msg(w.st == EWS_OK, "writer: %s", w.message);
+	ck_assert_int_gt(done, 0);
+	ews_sample_query_init(&q, EWS_SAMPLE_QUERY_VERSION);
+	q.device_id = w.device;
+	list = query(&q);
+	ck_assert_uint_eq(ews_list_len(list), 300);
+	ews_list_free(list);
+}
+END_TEST
+
+START_TEST(optimize_refuses_unknown_versions)
+{
+	ews_optimize_result r = { .version = EWS_OPTIMIZE_RESULT_VERSION };
+	ews_optimize_opts o;
+
+	ck_assert_int_eq(ews_optimize_opts_init(&o, 0), EWS_EINVAL);
+	assert_error(EWS_EINVAL, "version");
+	ck_assert_int_eq(ews_optimize_opts_init(&o, 99), EWS_EINVAL);
+	ck_assert_int_eq(ews_optimize_opts_init(&o, EWS_OPTIMIZE_OPTS_VERSION),
+	                 EWS_OK);
+	ck_assert_uint_eq(o.wait_ms, 1000);
+	ck_assert_uint_eq(o.max_lock_ms, 4000);
+	o.version = 2;
+	REFUSED(ews_site_optimize(site, &o, &r), EWS_EINVAL, "version");
+	r.version = 0;
+	REFUSED(ews_site_optimize(site, NULL, &r), EWS_EINVAL, "version");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -907,6 +1236,17 @@ main(void)
 	tcase_add_test(tc, status_change_records_one_event_same_status_none);
 	tcase_add_test(tc, status_set_refuses_bad_status_reason_and_device);
 	tcase_add_test(tc, events_are_listed_oldest_first_within_bounds);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("database");
+	tcase_add_test(tc, info_counts_unused_pages_and_advises_optimizing);
+	tcase_add_test(tc, info_writes_only_the_fields_of_the_callers_version);
+	tcase_add_test(tc, optimize_gives_unused_pages_back_and_keeps_the_data);
+	tcase_add_test(tc, optimize_is_refused_while_another_handle_writes);
+	tcase_add_test(
+	        tc, optimize_gives_up_when_it_would_hold_the_database_too_long);
+	tcase_add_test(tc, optimize_lets_the_writes_of_another_handle_through);
+	tcase_add_test(tc, optimize_refuses_unknown_versions);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("migration");

@@ -138,7 +138,7 @@ EWS_API ews_status ews_site_samples_import(ews_site *site, const char *path,
 /* ------------------------------------------------------------------ */
 /* The database (SYS-3)                                                */
 
-enum { EWS_SITE_INFO_VERSION = 1 };
+enum { EWS_SITE_INFO_VERSION = 2 };
 
 typedef struct ews_site_info {
 	unsigned int version; /* EWS_SITE_INFO_VERSION */
@@ -148,15 +148,93 @@ typedef struct ews_site_info {
 	int64_t free_bytes;        /* free space of the site's file system */
 	int checked;               /* health was checked (PRAGMA quick_check) */
 	char health[EWS_TEXT_MAX]; /* "ok", or the first problem found */
+	/* version 2 */
+	int64_t unused_bytes; /* pages of site.db no table uses (free list) */
+	int optimize_advised; /* ews_site_optimize() would help: see there */
 } ews_site_info;
 
 /**
  * Sizes, free space and, with `check`, the database's health
  * (PRAGMA quick_check: reads the whole file, seconds on a large site).
+ * Only the fields of out->version are written (version 1: up to
+ * `health`).
+ *
+ * Optimizing is advised (version 2) when unused pages make up a quarter
+ * of the database or more, and at least 1 MiB (data deleted, the
+ * rollups rebuilt after a time zone change, an old schema migrated), or
+ * when site.db-wal has grown to 64 MiB or more (a checkpoint could not
+ * finish, so the log is no longer reused from its start).
  * @return EWS_OK; EWS_EINVAL (version); EWS_EIO.
  */
 EWS_API ews_status ews_site_info_get(ews_site *site, int check,
                                      ews_site_info *out);
+
+enum { EWS_OPTIMIZE_OPTS_VERSION = 1 };
+
+typedef struct ews_optimize_opts {
+	unsigned int version;     /* EWS_OPTIMIZE_OPTS_VERSION */
+	unsigned int wait_ms;     /* on a database another handle is
+	                             writing, before EWS_EBUSY (1000) */
+	unsigned int max_lock_ms; /* longest hold of the database (4000);
+	                             0: no limit */
+} ews_optimize_opts;
+
+/**
+ * Defaults for an options version: wait_ms 1000, max_lock_ms 4000 (under
+ * the 5000 ms that other handles wait for a busy database by default, so
+ * that a recording made meanwhile waits but is never refused).
+ * @return EWS_OK, or EWS_EINVAL for an unknown version.
+ */
+EWS_API ews_status ews_optimize_opts_init(ews_optimize_opts *opts,
+                                          unsigned int version);
+
+enum { EWS_OPTIMIZE_RESULT_VERSION = 1 };
+
+typedef struct ews_optimize_result {
+	unsigned int version; /* EWS_OPTIMIZE_RESULT_VERSION */
+	int64_t db_bytes_before, db_bytes_after;         /* site.db */
+	int64_t wal_bytes_before, wal_bytes_after;       /* site.db-wal */
+	int64_t unused_bytes_before, unused_bytes_after; /* free list */
+} ews_optimize_result;
+
+/**
+ * Optimize the site's database (SYS-3, the manual's "Optimize" button),
+ * safely while other handles and processes use it, e.g. a server that
+ * records:
+ * 1. ANALYZE (with PRAGMA analysis_limit = 400: a sample of each index)
+ *    and PRAGMA optimize, so that queries plan on fresh statistics;
+ * 2. VACUUM: the database is written anew, without its unused pages and
+ *    with every table in order;
+ * 3. a checkpoint of the write-ahead log into site.db, which then
+ *    shrinks, and the log truncated to nothing (PRAGMA
+ *    wal_checkpoint(TRUNCATE)). A log that readers keep busy beyond
+ *    wait_ms is left as it is: not an error.
+ *
+ * Steps 1 and 2 write: each waits up to opts->wait_ms for a writer of
+ * another handle to finish, then gives up with EWS_EBUSY. While they
+ * hold the database, other handles' writers wait for them, so each gives
+ * up, rolled back, with EWS_ELIMIT rather than hold it too long (counted
+ * from when it has the lock): ANALYZE past opts->max_lock_ms, VACUUM
+ * when it has not rebuilt the database within a third of it (copying it
+ * back, which cannot be interrupted, takes about twice as long as
+ * rebuilding it). Refused too when the site's file system has less free
+ * space than twice the data (the rebuilt copy and the log). In every
+ * failure, the data is as it was.
+ *
+ * The handle must not be inside a transaction (no other call of it
+ * running). Uses the monotonic clock for max_lock_ms, as SQLite's busy
+ * timeout does.
+ * @param opts  NULL: the defaults of ews_optimize_opts_init().
+ * @param out   sizes before and after (its version set by the caller);
+ *              after a failure, the "after" fields are the sizes then.
+ * @return EWS_OK; EWS_EINVAL (version of opts or out); EWS_EBUSY (another
+ *         handle kept writing beyond wait_ms); EWS_ELIMIT (VACUUM would
+ *         hold the database beyond max_lock_ms, field "max_lock_ms"; too
+ *         little free space, field "free_bytes"); EWS_EIO.
+ */
+EWS_API ews_status ews_site_optimize(ews_site *site,
+                                     const ews_optimize_opts *opts,
+                                     ews_optimize_result *out);
 
 EWS_END_DECLS
 #endif /* EWS_STORE_H */
