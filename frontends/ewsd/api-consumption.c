@@ -9,11 +9,15 @@
  *   with= (compare: the second device), device= and quantity= (measures)
  *
  * and the same JSON as `ews consumption … --json` (shapes.h). The values
- * are read by the parsers the CLI uses (query.h).
+ * are read by the parsers the CLI uses (query.h). The histogram can also
+ * be downloaded as datalogger.csv (CON-9), written with the site's CSV
+ * settings (HIS-2).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+#include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
 #include "ewsd.h"
@@ -260,6 +264,247 @@ get_consumption(struct ewsd_req *q)
 }
 
 /* ------------------------------------------------------------------ */
+/* GET /api/v1/consumption/datalogger.csv (CON-9)                      */
+
+/* The site's CSV settings (HIS-2): field separator and decimal mark. */
+struct csv {
+	struct evbuffer *b;
+	char sep, decimal;
+	int fields; /* of the row being written */
+};
+
+/* A setting's value is one of two names: 1 for `one`, 0 for the other. */
+static ews_status
+csv_setting(struct ewsd_req *q, const char *name, const char *one, int *out)
+{
+	char *v = NULL;
+	ews_status st = ews_site_setting_get(q->d->site, name, &v);
+
+	if (st == EWS_OK)
+		*out = !strcmp(v, one);
+	ews_free(v);
+	return st;
+}
+
+static ews_status
+csv_init(struct ewsd_req *q, struct csv *c)
+{
+	int sep_comma, dec_comma;
+	ews_status st;
+
+	memset(c, 0, sizeof(*c));
+	if ((st = csv_setting(q, "csv_separator", "comma", &sep_comma)) ||
+	    (st = csv_setting(q, "csv_decimal", "comma", &dec_comma)))
+		return st;
+	c->sep = sep_comma ? ',' : ';';
+	c->decimal = dec_comma ? ',' : '.';
+	return (c->b = evbuffer_new()) ? EWS_OK : EWS_ENOMEM;
+}
+
+/*
+ * One field (RFC 4180): quoted, its quotes doubled, when it holds the
+ * separator, a quote or a line end. A text (`text`: a name someone typed,
+ * not a number) that a spreadsheet would take for a formula (=, +, -, @,
+ * a tab or CR first) is written after an apostrophe (OWASP, CSV
+ * injection).
+ */
+static void
+csv_field(struct csv *c, const char *v, int text)
+{
+	int guard = text && v[0] && strchr("=+-@\t\r", v[0]);
+	int quote = guard || strchr(v, c->sep) || strpbrk(v, "\"\r\n");
+
+	if (c->fields++)
+		evbuffer_add(c->b, &c->sep, 1);
+	if (quote)
+		evbuffer_add(c->b, "\"", 1);
+	if (guard)
+		evbuffer_add(c->b, "'", 1);
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			evbuffer_add(c->b, "\"", 1);
+		evbuffer_add(c->b, p, 1);
+	}
+	if (quote)
+		evbuffer_add(c->b, "\"", 1);
+}
+
+/* A number as text with the site's decimal mark. */
+static void
+csv_number(struct csv *c, char *digits)
+{
+	char *dot = strchr(digits, '.');
+
+	if (dot)
+		*dot = c->decimal;
+	csv_field(c, digits, 0);
+}
+
+static void
+csv_milli(struct csv *c, int64_t milli)
+{
+	char t[32];
+
+	csv_number(c, (char *)jw_milli_text(milli, t, sizeof(t)));
+}
+
+static void
+csv_money(struct csv *c, int64_t micro)
+{
+	char t[EWS_MONEY_TEXT_MAX];
+
+	ews_money_format(micro, t);
+	csv_number(c, t);
+}
+
+static void
+csv_end_row(struct csv *c)
+{
+	evbuffer_add(c->b, "\r\n", 2);
+	c->fields = 0;
+}
+
+/* Cost columns of the file: the tariffs with consumption in the period
+ * (not "no tariff"), by the columns' order; *unpriced when some
+ * consumption had no tariff. */
+static size_t
+csv_tariffs(const ews_cost_histogram *ch, size_t *cols, int *unpriced)
+{
+	size_t n = 0;
+
+	*unpriced = 0;
+	for (size_t k = 0; k < ch->columns && k < EWS_COST_COLUMNS; k++) {
+		if (!ch->total_value_milli[k] && !ch->total_cost_micro_by[k])
+			continue;
+		if (ch->tariff_id[k])
+			cols[n++] = k;
+		else
+			*unpriced = 1;
+	}
+	return n;
+}
+
+static void
+csv_header(struct csv *c, const ews_histogram *h, const ews_cost_histogram *ch,
+           const size_t *cols, size_t n_cols, int unpriced)
+{
+	const char *unit = ews_commodity_unit(h->commodity);
+	char t[EWS_NAME_MAX + 16];
+
+	csv_field(c, "start", 0);
+	snprintf(t, sizeof(t), "%s (%s)", ews_commodity_name(h->commodity),
+	         unit);
+	csv_field(c, t, 0);
+	csv_field(c, "estimated", 0);
+	if (ch) {
+		snprintf(t, sizeof(t), "cost (%s)", ch->currency);
+		csv_field(c, t, 1);
+		for (size_t i = 0; i < n_cols; i++) {
+			snprintf(t, sizeof(t), "%s (%s)",
+			         ch->tariff_name[cols[i]], ch->currency);
+			csv_field(c, t, 1);
+		}
+		if (unpriced) {
+			snprintf(t, sizeof(t), "unpriced (%s)", unit);
+			csv_field(c, t, 0);
+		}
+	}
+	csv_end_row(c);
+}
+
+/* A bucket with nothing recorded has empty amounts: no data is not 0. */
+static void
+csv_bucket(struct csv *c, const ews_histogram *h, size_t i,
+           const ews_cost_histogram *ch, const size_t *cols, size_t n_cols,
+           int unpriced)
+{
+	const ews_bucket *b = &h->buckets[i];
+	const ews_cost_bucket *cb =
+	        ch && i < ch->count ? &ch->buckets[i] : NULL;
+	int data = b->recorded || b->value_milli;
+	char t[EWS_TIME_TEXT_MAX];
+
+	csv_field(c, shape_time_text(b->start_ms, b->utc_offset_s, t), 0);
+	if (data)
+		csv_milli(c, b->value_milli);
+	else
+		csv_field(c, "", 0);
+	csv_field(c, b->estimated ? "1" : "0", 0);
+	if (ch) {
+		if (data && cb)
+			csv_money(c, cb->cost_micro);
+		else
+			csv_field(c, "", 0);
+		for (size_t k = 0; k < n_cols; k++)
+			if (data && cb)
+				csv_money(c, cb->cost_micro_by[cols[k]]);
+			else
+				csv_field(c, "", 0);
+		if (unpriced && data && cb)
+			csv_milli(c, cb->value_milli[ch->columns - 1]);
+		else if (unpriced)
+			csv_field(c, "", 0);
+	}
+	csv_end_row(c);
+}
+
+/* The histogram (with its costs) as datalogger.csv, in c->b. */
+static void
+csv_write(struct csv *c, const ews_histogram *h, const ews_cost_histogram *ch)
+{
+	size_t cols[EWS_COST_COLUMNS], n_cols = 0;
+	int unpriced = 0;
+
+	/* a spreadsheet then reads it as UTF-8 (tariff names) */
+	evbuffer_add(c->b, "\xEF\xBB\xBF", 3);
+	if (ch)
+		n_cols = csv_tariffs(ch, cols, &unpriced);
+	csv_header(c, h, ch, cols, n_cols, unpriced);
+	for (size_t i = 0; i < h->count && i < EWS_HISTOGRAM_MAX; i++)
+		csv_bucket(c, h, i, ch, cols, n_cols, unpriced);
+}
+
+/* The query of GET /api/v1/consumption (split is read, and ignored: the
+ * file holds the histogram's buckets), answered as a CSV file. */
+static void
+get_datalogger(struct ewsd_req *q)
+{
+	struct evkeyvalq *hdr = evhttp_request_get_output_headers(q->r);
+	ews_consumption_query cq;
+	struct cwant w;
+	ews_histogram h;
+	ews_cost_histogram ch;
+	struct csv c;
+	ews_status st;
+
+	if (consumption_params(q, &cq, &w))
+		return;
+	st = ews_site_consumption(q->d->site, &cq, &h);
+	if (st == EWS_OK)
+		cq.commodity = h.commodity;
+	if (st == EWS_OK && w.costs)
+		st = ews_site_cost(q->d->site, &cq, &ch);
+	if (st != EWS_OK) {
+		reply_refusal(q, st, "id");
+		return;
+	}
+	if ((st = csv_init(q, &c)) != EWS_OK) {
+		if (c.b)
+			evbuffer_free(c.b);
+		ewsd_reply_status(q, st);
+		return;
+	}
+	csv_write(&c, &h, w.costs ? &ch : NULL);
+	evhttp_add_header(hdr, "Content-Type", "text/csv; charset=utf-8");
+	evhttp_add_header(hdr, "Content-Disposition",
+	                  "attachment; filename=\"datalogger.csv\"");
+	evhttp_add_header(hdr, "Cache-Control", "no-store");
+	evhttp_send_reply(q->r, 200, NULL, c.b);
+	evbuffer_free(c.b);
+	q->replied = 1;
+}
+
+/* ------------------------------------------------------------------ */
 /* GET /api/v1/consumption/overall                                     */
 
 /* The site's cost of each commodity in the period (CON-4 by cost). */
@@ -432,6 +677,10 @@ const struct ewsd_route ewsd_consumption_routes[] = {
 	  EWS_PAGE_CONSUMPTION,
 	  "A histogram of a scope in a period (?scope=&id=&commodity=&period="
 	  "&date=&split=load|group&costs=1), as `ews consumption --json`" },
+	{ "GET", "/api/v1/consumption/datalogger.csv", get_datalogger,
+	  EWSD_PAGES, EWS_PAGE_CONSUMPTION,
+	  "The histogram of GET /api/v1/consumption (same parameters) as a CSV "
+	  "file to download, with the site's CSV settings" },
 	{ "GET", "/api/v1/consumption/overall", get_overall, EWSD_PAGES,
 	  EWS_PAGE_CONSUMPTION,
 	  "The site's totals of every commodity in a period (?period=&date="

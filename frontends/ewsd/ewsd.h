@@ -12,7 +12,7 @@
  *   body.c      JSON request bodies: typed field access naming the field
  *   auth.c      sessions, PIN/PUK login, lock, logout, brute-force limits
  *   tls.c       HTTPS: the certificate, made self-signed when none given
- *   static.c    the web UI's files
+ *   static.c    the web UI's files, and Chart.js under /lib/chart.js/
  *   api-*.c     the routes of /api/v1/, one file per area
  *
  * libews does the work; ewsd parses, calls libews, serialises.
@@ -39,9 +39,10 @@ struct ewsd_opts {
 	const char *listen; /* ADDR:PORT of HTTP; NULL: none */
 	const char *https;  /* ADDR:PORT of HTTPS; NULL: none */
 	const char *cert, *key;
-	const char *www_dir;   /* the web UI's files */
-	const char *log_file;  /* NULL: stderr */
-	const char *port_file; /* written once listening: "http https" */
+	const char *www_dir;     /* the web UI's files */
+	const char *chartjs_dir; /* Chart.js, served at /lib/chart.js/ */
+	const char *log_file;    /* NULL: stderr */
+	const char *port_file;   /* written once listening: "http https" */
 	int use_syslog;
 	size_t body_max;              /* bytes of a request body */
 	int64_t idle_ms, absolute_ms; /* session expiry */
@@ -147,6 +148,10 @@ extern const struct ewsd_route
 extern const struct ewsd_route ewsd_tariffs_routes[]; /* api-tariffs.c */
 extern const struct ewsd_route ewsd_evse_routes[];    /* api-evse.c */
 
+/* api-system.c: an optimization of the database still running is waited
+ * for (it is bounded) and answered 503. */
+void ewsd_system_stop(struct ewsd *d);
+
 /* http.c */
 int ewsd_http_start(struct ewsd *d);
 void ewsd_http_stop(struct ewsd *d);
@@ -242,8 +247,11 @@ void ewsd_auth_count_failure(struct ewsd_req *q);
  * default_codes}. */
 void ewsd_json_user(struct jw *j, const ews_user *u);
 
-/* static.c: serve the UI's files for GET/HEAD outside /api/. */
+/* static.c: serve the UI's files for GET/HEAD outside /api/, and
+ * Chart.js under /lib/chart.js/. */
 void ewsd_static_serve(struct ewsd *d, struct evhttp_request *r,
                        const char *path);
+/* Log, once, each of those directories that is missing. */
+void ewsd_static_check(const struct ewsd *d);
 
 #endif /* EWSD_H */

@@ -2,8 +2,9 @@
  * ewsd: options, the site, signals, and a clean stop.
  *
  *   ewsd --site DIR [--listen ADDR:PORT] [--https ADDR:PORT [--cert F
- *        --key F]] [--www DIR] [--log FILE | --syslog] [--port-file F]
- *        [--body-max BYTES] [--idle-min N] [--session-hours N]
+ *        --key F]] [--www DIR] [--chartjs DIR] [--log FILE | --syslog]
+ *        [--port-file F] [--body-max BYTES] [--idle-min N]
+ *        [--session-hours N]
  *   ewsd --routes | --rights
  *
  * SIGTERM and SIGINT stop it cleanly (the recording cycle in flight is
@@ -24,6 +25,10 @@
 #ifndef EWSD_WWW_DIR
 #define EWSD_WWW_DIR "/usr/local/share/ews/www"
 #endif
+/* Debian's libjs-chart.js */
+#ifndef EWSD_CHARTJS_DIR
+#define EWSD_CHARTJS_DIR "/usr/share/javascript/chart.js"
+#endif
 
 int64_t
 ewsd_now_ms(void)
@@ -40,10 +45,11 @@ usage(FILE *f)
 	fprintf(f,
 	        "usage: ewsd --site DIR [--listen ADDR:PORT] [--https ADDR:PORT"
 	        " [--cert FILE --key FILE]]\n"
-	        "            [--www DIR] [--log FILE | --syslog] [--port-file "
-	        "FILE]\n"
-	        "            [--body-max BYTES] [--idle-min N] "
-	        "[--session-hours N]\n"
+	        "            [--www DIR] [--chartjs DIR] [--log FILE | "
+	        "--syslog]\n"
+	        "            [--port-file FILE] [--body-max BYTES] [--idle-min "
+	        "N]\n"
+	        "            [--session-hours N]\n"
 	        "       ewsd --routes | --rights\n"
 	        "\n"
 	        "The Energy Web Server: acquisition, recording, Green'Up and "
@@ -56,6 +62,8 @@ usage(FILE *f)
 	        "without\n"
 	        "--cert/--key makes a self-signed pair in DIR/tls at first "
 	        "start.\n"
+	        "--chartjs DIR is served under /lib/chart.js/ "
+	        "(default\n" EWSD_CHARTJS_DIR ").\n"
 	        "Sessions end after --idle-min minutes unused (30) and after\n"
 	        "--session-hours (12). Bodies over --body-max bytes (1 MiB) "
 	        "are\n"
@@ -73,6 +81,7 @@ parse(int argc, char **argv, struct ewsd_opts *o, int *routes)
 		{ "cert", 1, NULL, 'c' },
 		{ "key", 1, NULL, 'k' },
 		{ "www", 1, NULL, 'w' },
+		{ "chartjs", 1, NULL, 'j' },
 		{ "log", 1, NULL, 'L' },
 		{ "syslog", 0, NULL, 'y' },
 		{ "port-file", 1, NULL, 'p' },
@@ -105,6 +114,9 @@ parse(int argc, char **argv, struct ewsd_opts *o, int *routes)
 			break;
 		case 'w':
 			o->www_dir = optarg;
+			break;
+		case 'j':
+			o->chartjs_dir = optarg;
 			break;
 		case 'L':
 			o->log_file = optarg;
@@ -214,6 +226,7 @@ run(struct ewsd *d)
 		ewsd_log("warning: users still have the manual's default "
 		         "codes: they are accepted only from this network; "
 		         "change them");
+	ewsd_static_check(d);
 	write_port_file(d);
 	ewsd_log("started: site %s", d->opts.site_dir);
 	event_base_dispatch(d->base);
@@ -221,6 +234,7 @@ run(struct ewsd *d)
 	for (int i = 0; i < 3; i++)
 		event_free(sigs[i]);
 out:
+	ewsd_system_stop(d);
 	ewsd_http_stop(d);
 	ewsd_live_stop(d);
 	ewsd_auth_free(d);
@@ -240,6 +254,7 @@ main(int argc, char **argv)
 
 	d.opts.listen = "127.0.0.1:8080";
 	d.opts.www_dir = EWSD_WWW_DIR;
+	d.opts.chartjs_dir = EWSD_CHARTJS_DIR;
 	d.opts.body_max = 1 << 20;
 	d.opts.idle_ms = 30 * 60000;
 	d.opts.absolute_ms = 12 * 3600000LL;

@@ -1,5 +1,7 @@
 /*
- * The web UI's files, from --www (installed in share/ews/www).
+ * The web UI's files, from --www (installed in share/ews/www), and the
+ * libraries it uses from the system's packages: Chart.js under
+ * /lib/chart.js/, from --chartjs (Debian's libjs-chart.js).
  *
  * A request path is percent-decoded, then refused (404, never saying why)
  * when it holds a NUL, a backslash or a segment beginning with a dot
@@ -7,7 +9,9 @@
  * lie inside realpath(www): a symlink out of the directory is refused.
  * Only regular files are served. A path that names no file and has no
  * extension serves /index.html (the single-page app's routes), except
- * under /api/.
+ * under /api/ and /lib/. The same rules hold for /lib/chart.js/, whose
+ * files lie in their own directory (symlinks within it are followed).
+ * A directory that is missing is logged once; its paths answer 404.
  *
  * Answers carry a strong ETag (size, mtime in ns, inode; "-gz" for the
  * gzip variant), Last-Modified and Cache-Control (no-cache for HTML).
@@ -77,6 +81,21 @@ struct served {
 };
 
 enum { FOUND = 0, MISSING = -1, REFUSED = -2 };
+
+/* A directory served at a URL prefix. */
+struct tree {
+	const char *prefix; /* of the decoded path; "" for the UI */
+	const char *what;   /* its option, for the log */
+	int app;            /* the single-page app: /index.html fallback */
+	int warned;         /* its missing directory was logged */
+};
+
+enum { TREE_WWW = 0, TREE_CHARTJS = 1 };
+
+static struct tree trees[] = {
+	[TREE_WWW] = { "", "www", 1, 0 },
+	[TREE_CHARTJS] = { "/lib/chart.js", "chartjs", 0, 0 },
+};
 
 /* The extension of the last segment of path, or NULL (".x" has none). */
 static const char *
@@ -196,12 +215,21 @@ open_under(const char *root, const char *rel, struct served *f)
 	return open_real(root, full, f);
 }
 
-/* A route of the single-page app: no extension, not under /api/. */
+/* Whether rel is `dir` or lies under it. */
+static int
+under(const char *rel, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(rel, dir, n) && (rel[n] == '/' || rel[n] == 0);
+}
+
+/* A route of the single-page app: no extension, not under /api/ or
+ * /lib/. */
 static int
 app_route(const char *rel)
 {
-	return !extension(rel) && strncmp(rel, "/api/", 5) &&
-	       strcmp(rel, "/api");
+	return !extension(rel) && !under(rel, "/api") && !under(rel, "/lib");
 }
 
 /* The precompressed sibling f.gz, when it is no older than f. */
@@ -517,15 +545,47 @@ serve_file(struct evhttp_request *r, const char *root, struct served *f,
 	answer(r, ft, f, 0, 0, vary, mtime);
 }
 
+static const char *
+tree_dir(const struct ewsd *d, size_t t)
+{
+	return t == TREE_CHARTJS ? d->opts.chartjs_dir : d->opts.www_dir;
+}
+
+/* The real path of a tree's directory into root; a missing one is logged
+ * once (ewsd goes on: its paths answer 404). */
+static int
+tree_root(const struct ewsd *d, size_t t, char *root)
+{
+	const char *dir = tree_dir(d, t);
+
+	if (dir && realpath(dir, root))
+		return 0;
+	if (!trees[t].warned) {
+		trees[t].warned = 1;
+		ewsd_log("%s: %s: %s: its files answer 404", trees[t].what,
+		         dir ? dir : "(none)", dir ? strerror(errno) : "unset");
+	}
+	return -1;
+}
+
+void
+ewsd_static_check(const struct ewsd *d)
+{
+	char root[PATH_MAX];
+
+	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]); t++)
+		tree_root(d, t, root);
+}
+
 void
 ewsd_static_serve(struct ewsd *d, struct evhttp_request *r, const char *path)
 {
-	static int warned;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(r);
 	char root[PATH_MAX], *rel = NULL;
-	const char *name = NULL;
+	const char *name = NULL, *sub;
 	struct served *f = NULL;
 	int rc = REFUSED;
+	size_t t = TREE_WWW;
 
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(r), "Allow",
@@ -533,17 +593,22 @@ ewsd_static_serve(struct ewsd *d, struct evhttp_request *r, const char *path)
 		send_text(r, 405, "Method Not Allowed", "method not allowed");
 		return;
 	}
-	if (!realpath(d->opts.www_dir, root)) {
-		if (!warned++)
-			ewsd_log("www: %s: %s", d->opts.www_dir,
-			         strerror(errno));
+	if (!(rel = decode_path(path))) {
 		not_found(r);
 		return;
 	}
-	if ((rel = decode_path(path)) && (f = malloc(sizeof(*f)))) {
-		name = strcmp(rel, "/") ? rel : "/index.html";
+	if (under(rel, trees[TREE_CHARTJS].prefix))
+		t = TREE_CHARTJS;
+	sub = rel + strlen(trees[t].prefix);
+	if (!*sub || tree_root(d, t, root)) {
+		not_found(r);
+		free(rel);
+		return;
+	}
+	if ((f = malloc(sizeof(*f)))) {
+		name = trees[t].app && !strcmp(sub, "/") ? "/index.html" : sub;
 		rc = open_under(root, name, f);
-		if (rc == MISSING && app_route(rel)) {
+		if (rc == MISSING && trees[t].app && app_route(sub)) {
 			name = "/index.html";
 			rc = open_under(root, name, f);
 		}

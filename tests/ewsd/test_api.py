@@ -1,8 +1,17 @@
 """ewsd's API in general: errors and their one shape, settings, system
-information (SYS-3) and openapi.json."""
+information (SYS-3), the database's optimization and openapi.json."""
 import json
+import os
+import sqlite3
+import threading
+import time
 
-from ewsdtest import Browser, SharedDaemonCase, logged_in, routes
+from ewsdtest import (Browser, Daemon, EwsdCase, SharedDaemonCase,
+                      logged_in, routes)
+
+# SYS-2, the manual's section 4: the languages the UI offers, exactly.
+LANGUAGES = ["de", "en", "es", "fr", "fr-BE", "el", "it", "hu", "nl-BE",
+             "nl", "pl", "pt", "ru"]
 
 
 class TestErrors(SharedDaemonCase):
@@ -133,6 +142,25 @@ class TestSettings(SharedDaemonCase):
         self.assert_error(r, 422, "invalid", "sample_rate_min")
         self.assertEqual(self.settings()["sample_rate_min"], rate)
 
+    def test_the_language_is_one_of_the_13_of_the_manual(self):
+        try:
+            for code in LANGUAGES:
+                with self.subTest(code=code):
+                    r = self.admin.put("/api/v1/settings",
+                                       {"name": "language", "value": code})
+                    self.assertEqual(r.status, 204, r)
+                    self.assertEqual(self.settings()["language"], code)
+            for bad in ("EN", "fr_BE", "fr-be", "pt-BR", "nl-NL", "en-GB",
+                        "xx", "", " en", "en "):
+                with self.subTest(value=bad):
+                    r = self.admin.put("/api/v1/settings",
+                                       {"name": "language", "value": bad})
+                    self.assert_error(r, 422, "invalid", "language")
+                    self.assertEqual(self.settings()["language"], "ru")
+        finally:
+            self.admin.put("/api/v1/settings",
+                           {"name": "language", "value": "en"})
+
     def test_every_user_reads_the_settings(self):
         user = logged_in(self.shared, "user")
         got = self.assert_status(user.get("/api/v1/settings"), 200).json()
@@ -165,6 +193,158 @@ class TestSystem(SharedDaemonCase):
         self.assertEqual(s2["database_health"], "ok")
         self.assertGreaterEqual(s2["uptime_s"], s["uptime_s"])
         self.assertEqual(s2["started"], s["started"])
+        self.assertIsInstance(s["unused_bytes"], int)
+        self.assertGreaterEqual(s["unused_bytes"], 0)
+        self.assertIs(s["optimize_advised"], False)  # a new site
+        self.assertIs(s["optimizing"], False)
+
+
+def unused_pages(site, mib):
+    """About `mib` MiB of pages that no table uses, in site.db (written
+    as another process would)."""
+    db = sqlite3.connect(os.path.join(site, "site.db"),
+                         isolation_level=None)
+    try:
+        db.execute("CREATE TABLE junk (k INTEGER, v BLOB)")
+        db.execute("CREATE INDEX junk_by_k ON junk (k)")
+        db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+                   "i + 1 FROM n WHERE i < ?) INSERT INTO junk SELECT i, "
+                   "randomblob(1000) FROM n", (mib * 1024,))
+        db.execute("DROP TABLE junk")
+    finally:
+        db.close()
+
+
+class TestOptimize(EwsdCase):
+    """SYS-3: POST /api/v1/system/optimize, on a thread of its own, while
+    the loop goes on serving."""
+
+    URL = "/api/v1/system/optimize"
+
+    def daemon_with_unused_pages(self, mib=8):
+        d = Daemon()
+        self.daemons.append(d)
+        unused_pages(d.site, mib)
+        return d.start()
+
+    def system(self, b):
+        return self.assert_status(b.get("/api/v1/system"), 200).json()
+
+    def locked(self, d):
+        """Another process inside a write transaction of site.db."""
+        db = sqlite3.connect(os.path.join(d.site, "site.db"),
+                             isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("UPDATE setting SET value = value")
+        return db
+
+    def post_in_thread(self, b):
+        out = {}
+
+        def run():
+            try:
+                out["r"] = b.post(self.URL, {})
+            except OSError as e:
+                out["error"] = e
+        t = threading.Thread(target=run)
+        t.start()
+        return t, out
+
+    def wait_optimizing(self, b, t):
+        """GET /api/v1/system answers while the optimization waits."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and t.is_alive():
+            if self.system(b)["optimizing"]:
+                return
+            time.sleep(0.01)
+        self.fail("never saw optimizing: true")
+
+    def test_unused_pages_are_given_back(self):
+        d = self.daemon_with_unused_pages()
+        admin = self.login_as(d, "administrator")
+        s = self.system(admin)
+        self.assertGreaterEqual(s["unused_bytes"], 8 << 20)
+        self.assertIs(s["optimize_advised"], True)
+        r = self.assert_status(admin.post(self.URL, {}), 200)
+        doc = r.json()
+        self.assertEqual(sorted(doc), ["after", "before", "duration_ms"])
+        for k in ("before", "after"):
+            self.assertEqual(sorted(doc[k]), ["database_bytes",
+                                              "unused_bytes", "wal_bytes"])
+        self.assertGreaterEqual(doc["before"]["unused_bytes"], 8 << 20)
+        self.assertEqual(doc["after"]["unused_bytes"], 0)
+        self.assertLess(doc["after"]["database_bytes"] + (7 << 20),
+                        doc["before"]["database_bytes"])
+        self.assertEqual(doc["after"]["wal_bytes"], 0)
+        self.assertIsInstance(doc["duration_ms"], int)
+        s = self.system(admin)
+        self.assertIs(s["optimize_advised"], False)
+        self.assertIs(s["optimizing"], False)
+        self.assertEqual(s["unused_bytes"], 0)
+        self.assertEqual(s["database_health"], "not checked")
+        self.assertEqual(self.assert_status(admin.get(
+            "/api/v1/system?check=1"), 200).json()["database_health"], "ok")
+        # Again, without a body; the site works as before.
+        self.assert_status(admin.request("POST", self.URL), 200)
+        r = admin.put("/api/v1/settings", {"name": "site_name",
+                                           "value": "after"})
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(self.assert_status(admin.get(
+            "/api/v1/settings"), 200).json()["site_name"], "after")
+
+    def test_refusals(self):
+        d = self.daemon()
+        admin = self.login_as(d, "administrator")
+        self.assert_error(admin.post(self.URL, {"now": True}), 400,
+                          "bad_field", "now")
+        self.assert_error(admin.post(self.URL, [1]), 400, "bad_json")
+        self.assert_error(admin.post(self.URL, {}, csrf=False), 403,
+                          "csrf")
+        for name in ("installer", "user"):
+            with self.subTest(user=name):
+                self.assert_error(self.login_as(d, name).post(self.URL, {}),
+                                  403, "forbidden")
+        self.assert_error(Browser(d).post(self.URL, {}), 401)
+        self.assert_error(admin.get(self.URL), 405, "method_not_allowed")
+
+    def test_busy_while_another_process_writes(self):
+        d = self.daemon_with_unused_pages(2)
+        admin = self.login_as(d, "administrator")
+        other = self.login_as(d, "greenUp")
+        lock = self.locked(d)
+        try:
+            t, out = self.post_in_thread(admin)
+            # The loop serves meanwhile; a second one is refused.
+            self.wait_optimizing(other, t)
+            self.assert_error(other.post(self.URL, {}), 503, "busy")
+            t.join(60)
+            self.assertNotIn("error", out)
+            e = self.assert_error(out["r"], 503, "busy", None)
+            self.assertIn("try again", e["message"])
+        finally:
+            lock.rollback()
+            lock.close()
+        s = self.system(admin)
+        self.assertIs(s["optimizing"], False)
+        self.assertGreaterEqual(s["unused_bytes"], 2 << 20)
+        r = self.assert_status(admin.post(self.URL, {}), 200)
+        self.assertEqual(r.json()["after"]["unused_bytes"], 0)
+
+    def test_a_stop_while_optimizing_is_clean(self):
+        d = self.daemon_with_unused_pages(2)
+        admin = self.login_as(d, "administrator")
+        other = self.login_as(d, "greenUp")
+        lock = self.locked(d)
+        try:
+            t, out = self.post_in_thread(admin)
+            self.wait_optimizing(other, t)
+            d.check_stop(self)  # exit code 0, no sanitizer report
+            t.join(60)
+            if "r" in out:
+                self.assertEqual(out["r"].status, 503, out["r"])
+        finally:
+            lock.rollback()
+            lock.close()
 
 
 class TestOpenapi(SharedDaemonCase):

@@ -6,9 +6,11 @@ an exit code other than 0 or a sanitizer report.
 
     test_access.py   USR-1..4: login, default codes, users, brute force,
                      CSRF, rights
-    test_api.py      errors, settings, system (SYS-3), openapi.json
+    test_api.py      errors, settings, system (SYS-3) and the database's
+                     optimization, openapi.json
+    test_datalogger.py  CON-9: the histogram as datalogger.csv (HIS-2)
     test_rights.py   USR-4: every route as every default user
-    test_serving.py  the UI's files, HTTPS, clean stop, SIGHUP
+    test_serving.py  the UI's files, Chart.js, HTTPS, clean stop, SIGHUP
 
 Environment: EWSD_BIN, EWS_BIN, EWS_SIM_BIN, EWS_CATALOG_DIR (set by
 tests/meson.build). Run: meson test -C BUILD ewsd --print-errorlogs, or
@@ -23,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ewsdtest import EWS, EWSD, SIM  # noqa: E402
 from test_access import *  # noqa: E402,F401,F403
 from test_api import *  # noqa: E402,F401,F403
+from test_datalogger import *  # noqa: E402,F401,F403
 from test_rights import *  # noqa: E402,F401,F403
 from test_serving import *  # noqa: E402,F401,F403
 

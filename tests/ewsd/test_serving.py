@@ -1,6 +1,7 @@
-"""How ewsd serves: the web UI's files (issue item 4), HTTPS with a
-self-signed certificate, a clean stop that commits the recording sweep in
-flight, and the log reopened on SIGHUP (issue items 1 and 5)."""
+"""How ewsd serves: the web UI's files (issue item 4) and Chart.js from
+Debian's libjs-chart.js, HTTPS with a self-signed certificate, a clean
+stop that commits the recording sweep in flight, and the log reopened on
+SIGHUP (issue items 1 and 5)."""
 import gzip
 import json
 import os
@@ -146,6 +147,141 @@ class TestStatic(EwsdCase):
                 r = self.b.request(method, "/", raw=b"x")
                 self.assertEqual(r.status, 405, r)
                 self.assertIn("GET", r.header("Allow") or "")
+
+
+DEBIAN_CHARTJS = "/usr/share/javascript/chart.js"
+
+
+class TestChartJs(EwsdCase):
+    """--chartjs (default: Debian's libjs-chart.js) under /lib/chart.js/,
+    by the rules of the UI's files, without the single-page app's
+    fallback to index.html."""
+
+    INDEX = b"<!doctype html><title>ews</title><p>index\n"
+    SECRET = b"SECRET OUTSIDE THE CHART.JS DIRECTORY\n"
+
+    def setUp(self):
+        super().setUp()
+        self._tmp = tempfile.TemporaryDirectory(prefix="ewsd-lib-")
+        self.top = self._tmp.name
+        self.www = os.path.join(self.top, "www")
+        os.makedirs(self.www)
+        with open(os.path.join(self.www, "index.html"), "wb") as f:
+            f.write(self.INDEX)
+        with open(os.path.join(self.top, "secret.txt"), "wb") as f:
+            f.write(self.SECRET)
+
+    def tearDown(self):
+        try:
+            super().tearDown()
+        finally:
+            self._tmp.cleanup()
+
+    def assert_js(self, r):
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.header("Content-Type").startswith(
+            "text/javascript"), r.headers)
+        self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+        self.assertIsNotNone(r.header("Content-Security-Policy"))
+
+    def test_debians_chart_mjs_and_its_chunk(self):
+        if not os.path.isfile(os.path.join(DEBIAN_CHARTJS, "chart.mjs")):
+            self.skipTest("libjs-chart.js is not installed")
+        b = Browser(self.daemon(www=self.www))
+        r = b.get("/lib/chart.js/chart.mjs")
+        self.assert_js(r)
+        with open(os.path.join(DEBIAN_CHARTJS, "chart.mjs"), "rb") as f:
+            mjs = f.read()
+        self.assertEqual(r.body, mjs)
+        self.assertIn(b"./chunks/helpers.segment.mjs", r.body)
+        # The chunk the module imports, relative to it
+        r = b.get("/lib/chart.js/chunks/helpers.segment.mjs")
+        self.assert_js(r)
+        self.assertIn(b"Chart.js", r.body[:200])
+        # The UMD build, and a symlink of the package to it (inside)
+        self.assert_js(b.get("/lib/chart.js/chart.min.js"))
+        if os.path.islink(os.path.join(DEBIAN_CHARTJS, "Chart.js")):
+            self.assert_js(b.get("/lib/chart.js/Chart.js"))
+        # Compressed when accepted; ETag and 304; HEAD
+        r = b.get("/lib/chart.js/chart.mjs",
+                  headers={"Accept-Encoding": "gzip"})
+        self.assert_js(r)
+        self.assertEqual(r.header("Content-Encoding"), "gzip")
+        self.assertEqual(gzip.decompress(r.body), mjs)
+        tag = r.header("ETag")
+        r = b.get("/lib/chart.js/chart.mjs",
+                  headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+        self.assertEqual((r.status, r.body), (304, b""))
+        r = b.request("HEAD", "/lib/chart.js/chart.mjs")
+        self.assertEqual((r.status, r.body), (200, b""))
+        self.assertEqual(r.header("Content-Length"), str(len(mjs)))
+        r = b.request("POST", "/lib/chart.js/chart.mjs", raw=b"x")
+        self.assertEqual(r.status, 405, r)
+
+    def test_types_traversal_and_no_index_fallback(self):
+        lib = os.path.join(self.top, "chart")
+        os.makedirs(os.path.join(lib, "chunks"))
+        files = {"chart.mjs": ("text/javascript", b"export {};\n"),
+                 "chart.js": ("text/javascript", b"var x;\n"),
+                 "chunks/a.mjs": ("text/javascript", b"export {};\n"),
+                 "map.json": ("application/json", b"{}\n"),
+                 "pic.svg": ("image/svg+xml", b"<svg/>\n"),
+                 "style.css": ("text/css", b"a{}\n"),
+                 "font.woff2": ("font/woff2", b"wOF2"),
+                 "pic.png": ("image/png", b"\x89PNG"),
+                 "favicon.ico": ("image/x-icon", b"\0\0\1\0")}
+        for name, (_, data) in files.items():
+            with open(os.path.join(lib, name), "wb") as f:
+                f.write(data)
+        os.symlink(os.path.join(self.top, "secret.txt"),
+                   os.path.join(lib, "out.js"))
+        os.symlink("chart.mjs", os.path.join(lib, "Chart.mjs"))
+        b = Browser(self.daemon(www=self.www, extra=["--chartjs", lib]))
+        for name, (ctype, data) in files.items():
+            with self.subTest(name=name):
+                r = b.get("/lib/chart.js/" + name)
+                self.assertEqual((r.status, r.body), (200, data), r)
+                self.assertEqual(r.header("Content-Type").split(";")[0],
+                                 ctype)
+        self.assertEqual(b.get("/lib/chart.js/Chart.mjs").body,
+                         b"export {};\n")
+        for path in ("/lib/chart.js/out.js", "/lib/chart.js/../secret.txt",
+                     "/lib/chart.js/%2e%2e/secret.txt",
+                     "/lib/chart.js/..%2fsecret.txt",
+                     "/lib/chart.js/chunks/../../secret.txt",
+                     "/lib/chart.js/chunks/%2e%2e/%2e%2e/secret.txt",
+                     "/lib/chart.js%2f..%2f..%2fsecret.txt",
+                     "/lib/chart.js/%2e%2e%2f%2e%2e%2fwww/index.html",
+                     "/lib/chart.js/chunks%5c..%5c..%5csecret.txt",
+                     "/lib/chart.js/chart.mjs%00.js"):
+            with self.subTest(path=path):
+                r = b.get(path)
+                self.assertEqual(r.status, 404, r)
+                self.assertNotIn(b"SECRET", r.body)
+        # No single-page app under /lib/: no index.html for a miss
+        for path in ("/lib/chart.js/", "/lib/chart.js", "/lib/chart.js/x",
+                     "/lib/chart.js/chunks", "/lib/chart.js/chunks/",
+                     "/lib/other", "/lib/", "/lib"):
+            with self.subTest(path=path):
+                r = b.get(path)
+                self.assertEqual(r.status, 404, r)
+                self.assertNotIn(b"index", r.body)
+        # ... while the UI's routes still have it
+        self.assertEqual(b.get("/consumption").body, self.INDEX)
+
+    def test_a_missing_directory_is_logged_once_and_answers_404(self):
+        missing = os.path.join(self.top, "no-such-chart.js")
+        log = os.path.join(self.top, "ewsd.log")
+        d = self.daemon(www=self.www, log=log, extra=["--chartjs", missing])
+        b = Browser(d)
+        for _ in range(3):
+            self.assertEqual(b.get("/lib/chart.js/chart.mjs").status, 404)
+        self.assertEqual(b.get("/").body, self.INDEX)
+        d.check_stop(self)
+        with open(log) as f:
+            lines = [x for x in f if missing in x]
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("chartjs", lines[0])
 
 
 class TestHttps(EwsdCase):
