@@ -24,7 +24,7 @@ BUILD_ASAN=${EWS_ASAN_BUILD_DIR:-build-asan}
 PACKAGES=(build-essential g++ meson ninja-build pkg-config libsqlite3-dev
 	libmodbus-dev libyajl-dev libcurl4-openssl-dev check libevent-dev
 	python3 python3-dev python3-cffi python3-pymodbus python3-serial mbpoll valgrind
-	tzdata zlib1g-dev libssl-dev libjs-chart.js)
+	tzdata zlib1g-dev libssl-dev libjs-chart.js chromium)
 
 say() {
 	printf '\n==> %s\n' "$*"
@@ -150,9 +150,24 @@ stage() {
 	fi
 }
 
+# The browser tests drive Debian's chromium with playwright-core from npm
+# (package-lock.json); no browser is ever downloaded.
+install_node_modules() {
+	if ! command -v npm >/dev/null 2>&1; then
+		local sudo=()
+		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+		say "installing nodejs and npm"
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends nodejs npm
+	fi
+	say "npm ci"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+}
+
 cmd_test() {
 	local start=$SECONDS
 	install_deps
+	stage npm install_node_modules || true
 
 	if stage build build "$BUILD"; then
 		run_tests tests "$BUILD" --no-suite pkgconfig
