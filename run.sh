@@ -266,6 +266,12 @@ print(",".join(str(x.getsockname()[1]) for x in s))')
 	sim_pid=$!
 	wait_file "$site/ews-sim.ports" "$sim_pid" ews-sim
 
+	# One reading of every device now, so the pages show each one's status
+	# at once instead of "not read yet" until ewsd's first cycle.
+	say "reading every device once"
+	"$bin/cli/ews" --site "$site" poll --once >/dev/null ||
+		echo "run.sh: the first reading failed; ewsd will read on its cycle" >&2
+
 	say "starting ewsd on 127.0.0.1:$http (log: $site/ewsd.log)"
 	setsid "$bin/ewsd/ewsd" --site "$site" --www "$ROOT/frontends/www" \
 		--listen "127.0.0.1:$http" --log "$site/ewsd.log" \

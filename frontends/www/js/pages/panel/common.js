@@ -130,9 +130,15 @@ export function symbols(model) {
 
 const STATUS_KIND = { on: 'ok', off: 'off', comm_error: 'bad', station_failure: 'bad', unknown: '' };
 
-export function statusBadge(status) {
-	const el = badge(t(`panel.status.${status}`), `status ${STATUS_KIND[status] ?? ''}`);
+// A device whose model has no public register map is never read: saying
+// "not read yet" would promise a reading that cannot come.
+export function statusBadge(status, model) {
+	const noMap = status === 'unknown' && unreadable(model);
+	const el = badge(noMap ? t('sys.dev.no_map_short') : t(`panel.status.${status}`), `status ${STATUS_KIND[status] ?? ''}`);
 	el.dataset.status = status;
+	if (noMap) {
+		el.dataset.map = 'unknown';
+	}
 	return el;
 }
 

@@ -92,7 +92,7 @@ export async function renderDevice(view, ctx) {
 	const model = brief && brief.has_map ? await loadModel(brief.key) : brief;
 	const views = viewsFor(ctx, model);
 	const active = views.includes(ctx.segments[2]) ? ctx.segments[2] : views[0];
-	const status = h('span', { class: 'head-status' }, statusBadge(device.status));
+	const status = h('span', { class: 'head-status' }, statusBadge(device.status, model));
 	const box = h('div', { class: 'device-view', dataset: { view: active } });
 	clear(
 		view,
@@ -106,7 +106,7 @@ export async function renderDevice(view, ctx) {
 		try {
 			const d = await api.get(`/devices/${id}`);
 			if (ctx.current() && d.status !== device.status) {
-				clear(status, statusBadge(d.status));
+				clear(status, statusBadge(d.status, model));
 			}
 			// switched ON or OFF meanwhile: the next live read follows it
 			Object.assign(device, { status: d.status, enabled: d.enabled });

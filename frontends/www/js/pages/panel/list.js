@@ -64,7 +64,7 @@ function deviceButton(ctx, device, model) {
 			'span',
 			{ class: 'device-btn-top' },
 			h('span', { class: 'device-addr', title: t('panel.address') }, h('span', { class: 'sr-only' }, `${t('panel.address')} `), addressText(device, model)),
-			statusBadge(device.status)
+			statusBadge(device.status, model)
 		),
 		name,
 		h('span', { class: 'device-model' }, model ? model.name : device.model),
