@@ -3,27 +3,16 @@
 // on the home page, and gets "not found" for a page it has no right to.
 // Logout asks only the PIN next time; Lock asks the PUK again.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, launchBrowser, openPage, login, visit, screenshot, USERS, PAGE_OF_RIGHT } from './stack.mjs';
+import { useStack, openPage, login, visit, screenshot, USERS, PAGE_OF_RIGHT } from './stack.mjs';
 
-let stack;
-let browser;
-
-before(async () => {
-	stack = await startStack({ now: '2026-04-10T10:00:00Z', days: 20 });
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await stack?.stop();
-});
+const fx = useStack({ now: '2026-04-10T10:00:00Z', days: 20 });
 
 for (const who of Object.keys(USERS)) {
 	test(`${who} sees only its pages`, async () => {
-		const page = await openPage(browser);
-		await login(page, stack.url, who);
+		const page = await openPage(fx.browser);
+		await login(page, fx.stack.url, who);
 		const expected = USERS[who].pages.map((r) => PAGE_OF_RIGHT[r]).filter(Boolean);
 		const menu = await page.$$eval('nav.side a', (as) => as.map((a) => a.getAttribute('href').replace('#/', '')).filter(Boolean));
 		assert.deepEqual(menu.sort(), [...expected].sort());
@@ -32,7 +21,7 @@ for (const who of Object.keys(USERS)) {
 		await screenshot(page, `home-${who}`);
 		for (const id of Object.values(PAGE_OF_RIGHT)) {
 			if (!expected.includes(id)) {
-				await visit(page, stack.url, id);
+				await visit(page, fx.stack.url, id);
 				assert.equal(await page.getAttribute('main', 'data-page'), 'not-found', `${who} must not see #/${id}`);
 			}
 		}
@@ -42,9 +31,9 @@ for (const who of Object.keys(USERS)) {
 }
 
 test('logout asks only the PIN, lock asks the PUK again', async () => {
-	const page = await openPage(browser);
+	const page = await openPage(fx.browser);
 	const u = USERS.installer;
-	await login(page, stack.url, 'installer');
+	await login(page, fx.stack.url, 'installer');
 	await page.click('header button:text("Log out")');
 	await page.waitForSelector('input[name=pin]');
 	assert.equal(await page.isHidden('input[name=puk]'), true);

@@ -3,44 +3,38 @@
 // real ews-sim; a refused value is shown next to its field and the form
 // keeps what was typed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, startSim, launchBrowser, openPage, login, visit, screenshot, PHONE } from './stack.mjs';
+import { useStack, startSim, openPage, login, visit, screenshot, PHONE } from './stack.mjs';
 
-let stack;
-let sim;
-let browser;
-
-before(async () => {
-	stack = await startStack({ now: '2026-04-10T10:00:00Z', days: 3 });
-	sim = await startSim(stack.tmp, 'spare', [{ unit: 7, model: 'eastron_sdm630', energy_kwh: 1234.5, profile: 'office', peak_w: 8000 }]);
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await sim?.stop();
-	await stack?.stop();
-});
+const fx = useStack(
+	{ now: '2026-04-10T10:00:00Z', days: 3 },
+	{
+		setup: async (f) => {
+			fx.sim = await startSim(f.stack.tmp, 'spare', [{ unit: 7, model: 'eastron_sdm630', energy_kwh: 1234.5, profile: 'office', peak_w: 8000 }]);
+			return fx.sim.stop;
+		},
+	}
+);
 
 async function viewLoaded(page) {
 	await page.waitForSelector('main[data-ready=true] .sys-view[data-loaded=true]');
 }
 
 test('add a gateway and a device through the forms and see it polled', async () => {
-	const page = await openPage(browser);
-	await login(page, stack.url, 'installer');
+	const page = await openPage(fx.browser);
+	await login(page, fx.stack.url, 'installer');
 
-	await visit(page, stack.url, 'system/gateways/new');
+	await visit(page, fx.stack.url, 'system/gateways/new');
 	await viewLoaded(page);
 	await page.fill('form[data-form=gateway] [name=ip]', '127.0.0.1');
-	await page.fill('form[data-form=gateway] [name=port]', String(sim.port));
+	await page.fill('form[data-form=gateway] [name=port]', String(fx.sim.port));
 	await page.fill('form[data-form=gateway] [name=name]', 'Spare panel');
 	await page.click('form[data-form=gateway] button[type=submit]');
 	await page.waitForFunction(() => /^#\/system\/gateways\/\d+/.test(location.hash));
 	const gw = (await page.evaluate(() => location.hash)).match(/gateways\/(\d+)/)[1];
 
-	await visit(page, stack.url, `system/gateways/${gw}/devices/new`);
+	await visit(page, fx.stack.url, `system/gateways/${gw}/devices/new`);
 	await viewLoaded(page);
 	await page.selectOption('select[name=family]', 'other');
 	await page.selectOption('select[name=model]', 'eastron_sdm630');
@@ -73,9 +67,9 @@ test('add a gateway and a device through the forms and see it polled', async () 
 });
 
 test('a validation error is next to its field on a phone too', async () => {
-	const page = await openPage(browser, PHONE);
-	await login(page, stack.url, 'installer');
-	await visit(page, stack.url, 'system/loads');
+	const page = await openPage(fx.browser, PHONE);
+	await login(page, fx.stack.url, 'installer');
+	await visit(page, fx.stack.url, 'system/loads');
 	await viewLoaded(page);
 	await page.click('[data-action=add]');
 	await page.click('dialog[open] button[type=submit]');

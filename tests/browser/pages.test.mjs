@@ -2,32 +2,21 @@
 // with data, without a console error, on a desktop and on a phone (360×640)
 // with no horizontal scrolling. A screenshot of each is kept as an artifact.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, launchBrowser, openPage, login, visit, screenshot, DESKTOP, PHONE, PAGE_OF_RIGHT } from './stack.mjs';
+import { useStack, openPage, login, visit, screenshot, DESKTOP, PHONE, PAGE_OF_RIGHT } from './stack.mjs';
 
-let stack;
-let browser;
-
-before(async () => {
-	stack = await startStack({ now: '2026-04-10T10:00:00Z', days: 45 });
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await stack?.stop();
-});
+const fx = useStack({ now: '2026-04-10T10:00:00Z', days: 45 });
 
 // The views of a page: its own address and the tabs it shows.
 async function views(page, id) {
-	await visit(page, stack.url, id);
+	await visit(page, fx.stack.url, id);
 	const tabs = await page.$$eval('main nav.tabs a', (as) => as.map((a) => a.getAttribute('href')));
 	return [`#/${id}`, ...tabs.filter((h) => h && h.startsWith('#/') && h !== `#/${id}`)];
 }
 
 async function checkView(page, hash, name, viewport) {
-	const ready = await visit(page, stack.url, hash.replace(/^#\//, ''));
+	const ready = await visit(page, fx.stack.url, hash.replace(/^#\//, ''));
 	assert.equal(ready, 'true', `${hash} did not render: ${await page.textContent('main')}`);
 	// Let live values and charts settle before judging the page.
 	await page.waitForTimeout(300);
@@ -43,9 +32,9 @@ async function checkView(page, hash, name, viewport) {
 
 for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
 	test(`every page renders with data (${label})`, async () => {
-		const page = await openPage(browser, viewport);
+		const page = await openPage(fx.browser, viewport);
 		// greenUp has every page of the manual that exists so far.
-		await login(page, stack.url, 'greenUp');
+		await login(page, fx.stack.url, 'greenUp');
 		await checkView(page, '#/', `${label}-home`, viewport);
 		await checkView(page, '#/account', `${label}-account`, viewport);
 		for (const id of Object.values(PAGE_OF_RIGHT)) {

@@ -8,6 +8,7 @@ import { mkdtempSync, existsSync, readFileSync, rmSync, mkdirSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const env = (name) => {
@@ -218,4 +219,30 @@ export async function screenshot(page, name) {
 
 export function writeArtifact(name, text) {
 	writeFileSync(join(artifactsDir(), name), text);
+}
+
+// useStack(opts): the stack and a browser for the tests of one file, started
+// before the first test and stopped after the last. Returns an object whose
+// `stack` and `browser` are set once started; with `as`, also a page logged
+// in as that user; with `setup(fixture)`, what it returns is awaited as a
+// cleanup at the end.
+export function useStack(opts, { as, setup } = {}) {
+	const fixture = { stack: null, browser: null, page: null };
+	let cleanup = null;
+	before(async () => {
+		fixture.stack = await startStack(opts);
+		cleanup = setup ? await setup(fixture) : null;
+		fixture.browser = await launchBrowser();
+		if (as) {
+			fixture.page = await openPage(fixture.browser);
+			await login(fixture.page, fixture.stack.url, as);
+		}
+	});
+	after(async () => {
+		await cleanup?.();
+		await fixture.page?.context().close();
+		await fixture.browser?.close();
+		await fixture.stack?.stop();
+	});
+	return fixture;
 }
