@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "demo.h"
+#include "../common/mix64.h"
 
 #define EV_POWER_W 10385.0 /* 3 x 230 V x 95 % of 16 A x pf 0.99 */
 
@@ -43,15 +44,6 @@ static const double occupancy_day[25] = { 0,    0,    0,    0,    0,
 
 /* ------------------------------------------------------------------ */
 /* Deterministic noise                                                 */
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 double
 demo_rand(uint64_t seed, uint64_t salt, int64_t k)

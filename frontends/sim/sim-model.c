@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "../common/mix64.h"
 
 #define STEP_S           30.0   /* integration step, simulated seconds */
 #define MAX_STEPS        200000 /* per advance: coarser steps beyond */
@@ -74,15 +75,6 @@ struct elec {
 
 /* ------------------------------------------------------------------ */
 /* Deterministic noise                                                 */
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* Uniform in [0, 1) for stream `salt`, index k. */
 static double
