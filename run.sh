@@ -175,6 +175,8 @@ cmd_test() {
 
 	# The Python binding cannot load an ASan library into a Python that
 	# is not built with ASan: it is tested in the normal build only.
+	# check's own per-test timeout is stretched like meson's (ASan runs
+	# several times slower).
 	# OpenSSL 3 allocates on every PBKDF2 round: with ASan's default
 	# 256 MB quarantine one 600 000-round code check takes ~3 s instead
 	# of ~0.2 s; 8 MB keeps freed memory poisoned long enough for tests.
@@ -182,6 +184,7 @@ cmd_test() {
 		-Db_lundef=false -Dpython=disabled; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=8 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			CK_TIMEOUT_MULTIPLIER=4 \
 			run_tests asan "$BUILD_ASAN" --no-suite pkgconfig \
 			--timeout-multiplier 4
 	fi
