@@ -172,13 +172,24 @@ io_failure(int e, const struct ews__link *link, ews_test_result *res)
 	return st;
 }
 
+/*
+ * libmodbus 3.1.6 connects a TCP gateway on a non-blocking socket and
+ * waits for it at most the response timeout (the gateway's). A connect
+ * still pending then fails with connect()'s EINPROGRESS left in errno
+ * ("Operation now in progress"): it is a timeout. A connect that ends in
+ * a socket error is ECONNREFUSED whatever the error was.
+ */
 static ews_status
 link_connect(struct ews__link *link, ews_test_result *res)
 {
+	int e;
+
 	if (link->connected)
 		return EWS_OK;
-	if (modbus_connect(link->mb) != 0)
-		return io_failure(errno, link, res);
+	if (modbus_connect(link->mb) != 0) {
+		e = errno;
+		return io_failure(e == EINPROGRESS ? ETIMEDOUT : e, link, res);
+	}
 	link->connected = 1;
 	return EWS_OK;
 }

@@ -2,11 +2,16 @@
  * The acquisition engine (ACQ-2, ACQ-4, ACQ-5): libews/engine.c, against
  * pymodbus's TCP server as the peer.
  */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ews/consumption.h>
 #include <ews/engine.h>
@@ -86,6 +91,140 @@ status_of(int64_t dev)
 	ck_assert_int_eq(ews_site_device_status(site, dev, &s), EWS_OK);
 	return s;
 }
+
+/* ------------------------------------------------------------------ */
+/* A gateway that answers no SYN, on loopback                          */
+
+enum { SILENT_FDS = 17 };
+
+/* A socket bound to a free loopback port; *port is its port. */
+static int
+loopback_socket(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/*
+ * A port whose listener (backlog 0) has its queue filled by connections
+ * never accepted: Linux then drops every further SYN, so a connect to it
+ * neither succeeds nor fails until its timeout, as to an address that
+ * drops packets (192.0.2.10), without leaving the machine. Connections
+ * are made until one does not complete within 200 ms: that one's SYN was
+ * dropped, so the queue is full. fds[] (SILENT_FDS) holds the sockets
+ * to close, -1 after the last.
+ */
+static int
+silent_port(int *fds)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int port, n = 1;
+
+	fds[0] = loopback_socket(&port);
+	ck_assert_int_eq(listen(fds[0], 0), 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	for (; n < SILENT_FDS - 1; n++) {
+		struct pollfd p = { .events = POLLOUT };
+
+		p.fd = fds[n] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(p.fd, 0);
+		if (connect(p.fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			continue;
+		ck_assert_int_eq(errno, EINPROGRESS);
+		if (poll(&p, 1, 200) == 0)
+			break; /* this SYN was dropped: the queue is full */
+	}
+	ck_assert_msg(n < SILENT_FDS - 1, "the listen queue never filled");
+	fds[n + 1] = -1;
+	return port;
+}
+
+static void
+silent_close(const int *fds)
+{
+	for (size_t i = 0; i < SILENT_FDS && fds[i] >= 0; i++)
+		close(fds[i]);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* INS-5: a connect that does not complete within the gateway's timeout
+ * (1 s on TCP) is a timeout, not libmodbus's EINPROGRESS as an I/O
+ * error; a refused one is refused. */
+START_TEST(gateway_test_unanswered_connect_is_a_timeout)
+{
+	int fds[SILENT_FDS], closed_port;
+	int64_t silent = gateway_at("silent", silent_port(fds));
+	int64_t refusing;
+	ews_test_result t = { .version = EWS_TEST_RESULT_VERSION };
+	struct timespec t0;
+	double took;
+
+	close(loopback_socket(&closed_port)); /* nothing listens there */
+	refusing = gateway_at("refusing", closed_port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(ews_site_gateway_test(site, silent, &t), EWS_OK);
+	took = seconds_since(&t0);
+	ck_assert_msg(t.outcome == EWS_OUTCOME_TIMEOUT, "outcome %s: %s",
+	              ews_outcome_name(t.outcome), t.message);
+	ck_assert_str_eq(t.message, "timeout after 1000 ms");
+	ck_assert_msg(took >= 0.9 && took < 5, "took %.2f s", took);
+	t.version = EWS_TEST_RESULT_VERSION;
+	ck_assert_int_eq(ews_site_gateway_test(site, refusing, &t), EWS_OK);
+	ck_assert_msg(t.outcome == EWS_OUTCOME_REFUSED, "outcome %s: %s",
+	              ews_outcome_name(t.outcome), t.message);
+	ck_assert_str_eq(t.message, "Connection refused");
+	silent_close(fds);
+}
+END_TEST
+
+/* ACQ-4: a device behind a gateway that never answers the connect is a
+ * timeout, given up after one timeout: it is not retried as a dropped
+ * connection would be. */
+START_TEST(engine_unanswered_connect_is_one_timeout)
+{
+	int fds[SILENT_FDS];
+	int64_t dev = device_at(gateway_at("silent", silent_port(fds)),
+	                        "eastron_sdm120", 1, "Silent");
+	ews_engine *eng = engine_new(1500);
+	const ews_poll_result *r;
+	ews_list *results;
+	struct timespec t0;
+	double took;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(ews_engine_poll_once(eng, T0, &results), EWS_OK);
+	took = seconds_since(&t0);
+	ck_assert_uint_eq(ews_list_len(results), 1);
+	r = ews_list_poll_result(results, 0);
+	ck_assert_int_eq(r->device_id, dev);
+	ck_assert_msg(r->outcome == EWS_OUTCOME_TIMEOUT, "outcome %s: %s",
+	              ews_outcome_name(r->outcome), r->message);
+	ck_assert_msg(took >= 1.4 && took < 2.9,
+	              "took %.2f s: not one timeout of 1.5 s", took);
+	ck_assert_int_eq(status_of(dev), EWS_DEVICE_COMM_ERROR);
+	ews_list_free(results);
+	ews_engine_close(eng);
+	silent_close(fds);
+}
+END_TEST
 
 START_TEST(engine_records_exactly_what_the_peer_serves)
 {
@@ -471,6 +610,8 @@ main(void)
 	               engine_cycles_are_due_at_multiples_of_the_sample_rate);
 	tcase_add_test(tc, engine_new_sample_rate_keeps_the_recorded_history);
 	tcase_add_test(tc, engine_records_counters_in_thousandths);
+	tcase_add_test(tc, gateway_test_unanswered_connect_is_a_timeout);
+	tcase_add_test(tc, engine_unanswered_connect_is_one_timeout);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }

@@ -90,6 +90,13 @@ body_gateway_kind(struct ewsd_req *q, ews_gateway *gw)
 	return -1;
 }
 
+/* libews's names of the gateway's references; the body's are ids. */
+static const struct ewsd_field_name gateway_names[] = {
+	{ "board", "board_id", EWS_OK },
+	{ "eq_device", "eq_device_id", EWS_OK },
+	{ NULL, NULL, EWS_OK },
+};
+
 /* The editable fields of the body into gw; 0 or replied. A new gateway
  * has no devices yet, so no EQ device. */
 static int
@@ -122,6 +129,7 @@ add_gateway(struct ewsd_req *q)
 	ews_gateway gw;
 	ews_status st;
 
+	q->fields = gateway_names;
 	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
 	if (body_gateway(q, &gw, 1))
 		return;
@@ -137,6 +145,7 @@ put_gateway(struct ewsd_req *q)
 	ews_gateway gw;
 	ews_status st;
 
+	q->fields = gateway_names;
 	ews_gateway_init(&gw, EWS_GATEWAY_VERSION);
 	if ((st = ews_site_gateway_get(q->d->site, q->ids[0], &gw))) {
 		ewsd_reply_status(q, st);

@@ -234,6 +234,20 @@ static const char *const device_fields[] = { "gateway_id",
 	                                     "remote_id",
 	                                     NULL };
 
+/* libews's names of a device's fields (those of ews_device and of `ews
+ * device` options) that the body names otherwise. Its "device" is the
+ * path's device, but a refused switch ON is about the body's "enabled". */
+static const struct ewsd_field_name device_names[] = {
+	{ "gateway", "gateway_id", EWS_OK },
+	{ "load", "load_id", EWS_OK },
+	{ "register", "reg_address", EWS_OK },
+	{ "words", "reg_words", EWS_OK },
+	{ "type", "reg_type", EWS_OK },
+	{ "word_order", "reg_word_order", EWS_OK },
+	{ "device", "enabled", EWS_EDENIED },
+	{ NULL, NULL, EWS_OK },
+};
+
 /* The body's fields into d; 0 or replied. A new device needs its gateway
  * and model, as `ews device add`. */
 static int
@@ -345,6 +359,7 @@ add_device(struct ewsd_req *q)
 	ews_device d;
 	ews_status st;
 
+	q->fields = device_names;
 	ews_device_init(&d, EWS_DEVICE_VERSION);
 	if (body_device(q, &d, 1))
 		return;
@@ -378,6 +393,7 @@ put_device(struct ewsd_req *q)
 	ews_device d;
 	ews_status st;
 
+	q->fields = device_names;
 	ews_device_init(&d, EWS_DEVICE_VERSION);
 	if ((st = ews_site_device_get(q->d->site, q->ids[0], &d))) {
 		ewsd_reply_status(q, st);
@@ -579,16 +595,24 @@ io_kind_of(const struct ewsd_req *q)
 	                                                   : EWS_IO_OUTPUT;
 }
 
-/* The input or output number of the path; 0 or replied (a number too
- * large for libews to be told). */
+/* libews names a refused label by its kind ("input: device 3 has no input
+ * labels", "input: 17 is outside 1-16"). The path's parts are named as in
+ * a label's shape: "kind" and "number"; a number outside 1-16 is refused
+ * here, so libews's refusal is about the kind. */
+static const struct ewsd_field_name label_names[] = {
+	{ "input", "kind", EWS_OK },
+	{ "output", "kind", EWS_OK },
+	{ NULL, NULL, EWS_OK },
+};
+
+/* The input or output number of the path; 0 or replied naming "number"
+ * (a number too large for libews to be told, or over its 16). */
 static int
 io_number_of(struct ewsd_req *q, unsigned int *out)
 {
-	const char *kind = ews_io_kind_name(io_kind_of(q));
-
 	if (q->ids[1] > EWS_IO_MAX) {
-		ewsd_reply_error(q, 422, "invalid", kind,
-		                 "%s: %lld is outside 1-%d", kind,
+		ewsd_reply_error(q, 422, "invalid", "number",
+		                 "number: %lld is outside 1-%d",
 		                 (long long)q->ids[1], EWS_IO_MAX);
 		return -1;
 	}
@@ -642,6 +666,7 @@ get_label(struct ewsd_req *q)
 	ews_status st;
 	struct jw *j;
 
+	q->fields = label_names;
 	if (io_number_of(q, &n))
 		return;
 	st = ews_site_device_label_get(q->d->site, q->ids[0], kind, n, &label);
@@ -664,6 +689,7 @@ put_label(struct ewsd_req *q)
 	unsigned int n;
 	ews_status st;
 
+	q->fields = label_names;
 	if (ewsd_body_only(q, known) ||
 	    ewsd_body_str(q, "label", 1, label, sizeof(label)) ||
 	    io_number_of(q, &n))

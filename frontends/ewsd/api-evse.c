@@ -116,35 +116,13 @@ body_setup(struct ewsd_req *q, ews_evse_setup *s)
 	       body_period(q, &c->period_ms);
 }
 
-/* A refused setup. libews names the stored fields meter_device_id and
- * period_ms; the API's keys are meter and period_s (as the CLI says). */
-static void
-reply_setup_refused(struct ewsd_req *q, ews_status st)
-{
-	static const char *const renamed[][2] = {
-		{ "meter_device_id", "meter" },
-		{ "period_ms", "period_s" },
-	};
-	const ews_error *e = ews_error_last();
-	const char *msg = e->message ? e->message : "";
-
-	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++) {
-		size_t n = strlen(renamed[i][0]);
-
-		if (!e->field || strcmp(e->field, renamed[i][0]) ||
-		    (st != EWS_EINVAL && st != EWS_ENOTFOUND))
-			continue;
-		/* the message starts "field: " when libews names one */
-		if (!strncmp(msg, renamed[i][0], n) &&
-		    !strncmp(msg + n, ": ", 2))
-			msg += n + 2;
-		ewsd_reply_error(q, st == EWS_EINVAL ? 422 : 404,
-		                 st == EWS_EINVAL ? "invalid" : "not_found",
-		                 renamed[i][1], "%s: %s", renamed[i][1], msg);
-		return;
-	}
-	ewsd_reply_status(q, st);
-}
+/* libews names the stored fields meter_device_id and period_ms; the
+ * API's keys are meter and period_s (as the CLI's options). */
+static const struct ewsd_field_name setup_names[] = {
+	{ "meter_device_id", "meter", EWS_OK },
+	{ "period_ms", "period_s", EWS_OK },
+	{ NULL, NULL, EWS_OK },
+};
 
 /* Overlay the body on the stored setup and store it whole, checked. */
 static void
@@ -153,6 +131,7 @@ put_config(struct ewsd_req *q)
 	ews_evse_setup s = { .version = EWS_EVSE_SETUP_VERSION };
 	ews_status st = ews_site_evse_get(q->d->site, &s);
 
+	q->fields = setup_names;
 	if (st != EWS_OK) {
 		ewsd_reply_status(q, st);
 		return;
@@ -160,7 +139,7 @@ put_config(struct ewsd_req *q)
 	if (body_setup(q, &s))
 		return;
 	if ((st = ews_site_evse_set(q->d->site, &s)) != EWS_OK) {
-		reply_setup_refused(q, st);
+		ewsd_reply_status(q, st);
 		return;
 	}
 	ewsd_log("Green'Up setup changed by '%s'", q->user->name);

@@ -573,36 +573,14 @@ body_rule(struct ewsd_req *q, ews_cost_rule *r)
 	return body_days(q, &r->weekdays);
 }
 
-/*
- * A refusal of a rule, naming the body's field rather than the library's:
- * "weekdays" is "days", "tariff" is "tariff_id", "delta" is "direction".
- * Other failures go to ewsd_reply_status() as they are.
- */
-static void
-reply_rule_status(struct ewsd_req *q, ews_status st)
-{
-	static const char *const map[][2] = { { "weekdays", "days" },
-		                              { "tariff", "tariff_id" },
-		                              { "delta", "direction" } };
-	const ews_error *e = ews_error_last();
-	const char *msg = e->message ? e->message : "";
-	size_t flen = strlen(e->field);
-
-	for (size_t i = 0; (st == EWS_EINVAL || st == EWS_ENOTFOUND) &&
-	                   e->code == st && i < sizeof(map) / sizeof(map[0]);
-	     i++) {
-		if (strcmp(map[i][0], e->field) != 0)
-			continue;
-		if (!strncmp(msg, e->field, flen) &&
-		    !strncmp(msg + flen, ": ", 2))
-			msg += flen + 2;
-		ewsd_reply_error(q, st == EWS_EINVAL ? 422 : 404,
-		                 st == EWS_EINVAL ? "invalid" : "not_found",
-		                 map[i][1], "%s: %s", map[i][1], msg);
-		return;
-	}
-	ewsd_reply_status(q, st);
-}
+/* libews's names of a rule's fields (those of ews_cost_rule) that the
+ * body names otherwise. */
+static const struct ewsd_field_name rule_names[] = {
+	{ "weekdays", "days", EWS_OK },
+	{ "tariff", "tariff_id", EWS_OK },
+	{ "delta", "direction", EWS_OK },
+	{ NULL, NULL, EWS_OK },
+};
 
 /* The name of a rule's tariff, "?" when it cannot be read. */
 static void
@@ -674,6 +652,7 @@ add_rule(struct ewsd_req *q)
 	ews_status st;
 	int given;
 
+	q->fields = rule_names;
 	ews_tariff_init(&t, EWS_TARIFF_VERSION, EWS_COMMODITY_ELECTRICITY);
 	if (ewsd_body_only(q, rule_fields) ||
 	    body_commodity(q, 0, &commodity, &given) ||
@@ -681,7 +660,7 @@ add_rule(struct ewsd_req *q)
 		return;
 	/* Without a commodity, the tariff's. */
 	if (!given && (st = ews_site_tariff_get(q->d->site, t.id, &t))) {
-		reply_rule_status(q, st);
+		ewsd_reply_status(q, st);
 		return;
 	}
 	ews_cost_rule_init(&r, EWS_COST_RULE_VERSION,
@@ -689,10 +668,7 @@ add_rule(struct ewsd_req *q)
 	if (body_rule(q, &r))
 		return;
 	st = ews_site_rule_add(q->d->site, &r); /* sets r.id */
-	if (st != EWS_OK)
-		reply_rule_status(q, st);
-	else
-		ewsd_reply_done(q, st, r.id);
+	ewsd_reply_done(q, st, r.id);
 }
 
 static void
@@ -701,6 +677,7 @@ put_rule(struct ewsd_req *q)
 	ews_cost_rule r;
 	ews_status st;
 
+	q->fields = rule_names;
 	ews_cost_rule_init(&r, EWS_COST_RULE_VERSION,
 	                   EWS_COMMODITY_ELECTRICITY);
 	if ((st = ews_site_rule_get(q->d->site, q->ids[0], &r))) {
@@ -710,10 +687,7 @@ put_rule(struct ewsd_req *q)
 	if (ewsd_body_only(q, rule_fields) ||
 	    same_commodity(q, r.commodity, "rule") || body_rule(q, &r))
 		return;
-	if ((st = ews_site_rule_update(q->d->site, &r)) != EWS_OK)
-		reply_rule_status(q, st);
-	else
-		ewsd_reply_done(q, st, 0);
+	ewsd_reply_done(q, ews_site_rule_update(q->d->site, &r), 0);
 }
 
 static void
@@ -724,6 +698,7 @@ move_rule(struct ewsd_req *q)
 	ews_cost_rule r;
 	ews_status st;
 
+	q->fields = rule_names;
 	if (ewsd_body_only(q, known) ||
 	    ewsd_body_str(q, "direction", 1, dir, sizeof(dir)))
 		return;
@@ -739,10 +714,7 @@ move_rule(struct ewsd_req *q)
 	if (st == EWS_OK)
 		st = ews_site_rule_move(q->d->site, q->ids[0],
 		                        strcmp(dir, "up") ? 1 : -1);
-	if (st != EWS_OK)
-		reply_rule_status(q, st);
-	else
-		ewsd_reply_done(q, st, 0);
+	ewsd_reply_done(q, st, 0);
 }
 
 static void

@@ -138,16 +138,41 @@ status_of(ews_status st, const char **code)
 	}
 }
 
+/* The request's name of the field libews named in a refusal of status
+ * st, or NULL when the request calls it as libews does. */
+static const char *
+request_field(const struct ewsd_req *q, ews_status st, const char *lib)
+{
+	const struct ewsd_field_name *f;
+
+	for (f = q->fields; f && f->lib && lib && lib[0]; f++)
+		if (!strcmp(f->lib, lib) &&
+		    (f->code == EWS_OK || f->code == st))
+			return f->req;
+	return NULL;
+}
+
 void
 ewsd_reply_status(struct ewsd_req *q, ews_status st)
 {
 	const ews_error *e = ews_error_last();
+	const char *msg =
+	        e->message && e->message[0] ? e->message : ews_status_str(st);
+	const char *field =
+	        e->code == st ? request_field(q, st, e->field) : NULL;
 	const char *code;
 	int http = status_of(st, &code);
+	size_t n;
 
-	ewsd_reply_error(q, http, code, e->field, "%s",
-	                 e->message && e->message[0] ? e->message
-	                                             : ews_status_str(st));
+	if (!field) {
+		ewsd_reply_error(q, http, code, e->field, "%s", msg);
+		return;
+	}
+	/* libews's message starts "field: " when it names one */
+	n = strlen(e->field);
+	if (!strncmp(msg, e->field, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2;
+	ewsd_reply_error(q, http, code, field, "%s: %s", field, msg);
 }
 
 void

@@ -11,6 +11,7 @@ import glob
 import json
 import math
 import os
+import select
 import socket
 import struct
 import subprocess
@@ -93,6 +94,30 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def silent_port():
+    """A loopback port that answers no SYN, as an address that drops
+    packets (192.0.2.10) but without leaving the machine: its listener's
+    queue (backlog 0) is filled by connections never accepted, after which
+    Linux drops every SYN. Connections are made until one does not complete
+    within 200 ms. Returns (port, the sockets to close)."""
+    lis = socket.socket()
+    lis.bind(("127.0.0.1", 0))
+    lis.listen(0)
+    port = lis.getsockname()[1]
+    keep = [lis]
+    for _ in range(16):
+        c = socket.socket()
+        c.setblocking(False)
+        keep.append(c)
+        if c.connect_ex(("127.0.0.1", port)) == 0:
+            continue
+        if not select.select([], [c], [], 0.2)[1]:
+            return port, keep
+    for k in keep:
+        k.close()
+    raise AssertionError("the listen queue never filled")
 
 
 class Peer:
@@ -293,6 +318,30 @@ class AcqTest(unittest.TestCase):
         res = self.run_ews("device", "read", dev)
         self.assertEqual(res.returncode, 3)
         self.assertIn("refused", res.stderr.decode())
+
+
+    def test_gateway_test_unanswered_connect_is_a_timeout(self):
+        # INS-5: a connect that does not complete within the gateway's
+        # timeout (1 s) is a timeout, not "Operation now in progress".
+        port, keep = silent_port()
+        try:
+            gw = self.ews("gateway", "add", "--name", "silent", "--ip",
+                          "127.0.0.1", "--port", str(port)).strip()
+            t0 = time.monotonic()
+            res = self.run_ews("gateway", "test", gw, "--json")
+            took = time.monotonic() - t0
+            self.assertEqual(res.returncode, 3, res.stderr.decode())
+            out = json.loads(res.stdout)
+            self.assertEqual(out["outcome"], "timeout", out)
+            self.assertEqual(out["message"], "timeout after 1000 ms")
+            self.assertGreaterEqual(took, 0.9)
+            res = self.run_ews("gateway", "test", gw)
+            self.assertEqual(res.returncode, 3, res.stderr.decode())
+            self.assertIn("timeout", res.stdout.decode())
+            self.assertNotIn("in progress", res.stdout.decode())
+        finally:
+            for k in keep:
+                k.close()
 
 
 class PollTest(unittest.TestCase):

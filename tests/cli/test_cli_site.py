@@ -1,8 +1,44 @@
 """Tests of ews: every verb of gateway, device, load, group, board and
 the JSON output."""
 import json
+import select
+import socket
+import time
 
 from clitest import GENERIC, LISTINGS, SDM630, EwsTestCase, is_id
+
+
+def silent_port():
+    """A loopback port that answers no SYN, as an address that drops
+    packets (192.0.2.10) without leaving the machine: its listener's queue
+    (backlog 0) is filled by connections never accepted, after which Linux
+    drops every SYN. Connections are made until one does not complete
+    within 200 ms. Returns (port, the sockets to close)."""
+    lis = socket.socket()
+    lis.bind(("127.0.0.1", 0))
+    lis.listen(0)
+    port = lis.getsockname()[1]
+    keep = [lis]
+    for _ in range(16):
+        c = socket.socket()
+        c.setblocking(False)
+        keep.append(c)
+        if c.connect_ex(("127.0.0.1", port)) == 0:
+            continue
+        if not select.select([], [c], [], 0.2)[1]:
+            return port, keep
+    for k in keep:
+        k.close()
+    raise AssertionError("the listen queue never filled")
+
+
+def closed_port():
+    """A loopback port nothing listens on."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 class TestGateway(EwsTestCase):
@@ -114,6 +150,39 @@ class TestGateway(EwsTestCase):
             self.assert_refused(r"ews: gateway: ", "gateway", verb, 42)
         self.assert_refused(r"ews: gateway: ", "gateway", "set", 42,
                             "--name", "x")
+
+    def test_test_outcomes_timeout_refused_off(self):
+        # INS-5: `ews gateway test` exits 3 when the round trip fails and
+        # says how: a connect not answered within the gateway's timeout
+        # (1 s) is a timeout, not "Operation now in progress"; a closed
+        # port is refused; an OFF gateway is not testable (2).
+        port, keep = silent_port()
+        try:
+            silent = self.gateway("silent", "127.0.0.1", "--port", port)
+            t0 = time.monotonic()
+            r = self.run_ews("gateway", "test", silent, "--json")
+            self.assertGreaterEqual(time.monotonic() - t0, 0.9)
+            self.assertEqual(r.returncode, 3, self.describe(["test"], r))
+            out = json.loads(r.stdout)
+            self.assertEqual((out["outcome"], out["message"],
+                              out["round_trip_ms"]),
+                             ("timeout", "timeout after 1000 ms", None))
+            r = self.run_ews("gateway", "test", silent)
+            self.assertEqual(r.returncode, 3, self.describe(["test"], r))
+            self.assertRegex(r.stdout.decode(), r"(?m)^outcome +timeout$")
+            self.assertNotIn(b"in progress", r.stdout)
+        finally:
+            for k in keep:
+                k.close()
+        refusing = self.gateway("refusing", "127.0.0.1", "--port",
+                                closed_port())
+        r = self.run_ews("gateway", "test", refusing, "--json")
+        self.assertEqual(r.returncode, 3, self.describe(["test"], r))
+        self.assertEqual(json.loads(r.stdout)["outcome"], "refused")
+        self.ok("gateway", "off", refusing)
+        r = self.run_ews("gateway", "test", refusing, "--json")
+        self.assertEqual(r.returncode, 2, self.describe(["test"], r))
+        self.assertEqual(json.loads(r.stdout)["outcome"], "off")
 
 
 class TestDevice(EwsTestCase):

@@ -23,15 +23,7 @@ function editLabel(ctx, device, kind, number, current, onSaved) {
 		],
 		async (values) => {
 			const n = Number(values.number);
-			try {
-				await api.put(`/devices/${device.id}/labels/${kind}/${n}`, { label: values.label || '' });
-			} catch (e) {
-				// ewsd names the path's number "input" or "output"
-				if (e.field === kind) {
-					e.field = 'number';
-				}
-				throw e;
-			}
+			await api.put(`/devices/${device.id}/labels/${kind}/${n}`, { label: values.label || '' });
 			dlg.close();
 			notice(t('ui.saved'));
 			await onSaved();

@@ -67,7 +67,7 @@ function settingsSection(settings, { ctx, commodity, rerender }) {
 				notice(t('ui.saved'));
 				await rerender();
 			} catch (err) {
-				showFieldError(f, err, { gas_factor: 'gas_factor_kwh_per_m3' });
+				showFieldError(f, err);
 			}
 		});
 	});

@@ -87,16 +87,12 @@ export function refusalBox() {
 	};
 }
 
-// showError with the server's field names mapped to the form's: libews
-// names some fields by their meaning ("register") where the body says
-// "reg_address".
-// Next to its field the message drops the field's name the server puts
-// first ("address: 300 is outside 1-247").
-export function showFieldError(form, err, aliases = {}) {
-	const name = err.field && aliases[err.field] !== undefined ? aliases[err.field] : err.field;
-	const there = name && form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-	const message = there ? plainMessage(err) : err.message;
-	showError(form, { ...err, message, field: err.field }, name);
+// showError for a refusal of the server, whose error.field is the name of
+// the request's field, which is the form field's name. Next to its field
+// the message drops the field's name the server puts first ("address: 300
+// is outside 1-247"); elsewhere showError puts it back once.
+export function showFieldError(form, err) {
+	showError(form, { ...err, message: plainMessage(err) }, err.field);
 }
 
 function plainMessage(err) {

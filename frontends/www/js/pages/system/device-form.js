@@ -9,17 +9,6 @@ import { busy, fieldset, showFieldError } from './common.js';
 import { FAMILIES, familyLabel, modelLabel, modelOf, needs } from './catalog.js';
 import { modelInfo } from './model-info.js';
 
-// libews names some fields by meaning; the body (and this form) by column.
-const ALIASES = {
-	register: 'reg_address',
-	words: 'reg_words',
-	type: 'reg_type',
-	word_order: 'reg_word_order',
-	load: 'load_id',
-	gateway: 'model',
-	input: 'number',
-};
-
 const CONCENTRATORS = ['F80BI', 'F4CON12', 'F4CON'];
 const REG_TYPES = ['u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64'];
 const ALL_LOADS = 29999;
@@ -78,7 +67,7 @@ export function deviceForm(opts) {
 		e.preventDefault();
 		clearErrors(f);
 		if (!state.model) {
-			showFieldError(f, { message: t('sys.dev.model_required') }, familyInput.value ? 'model' : 'family');
+			showFieldError(f, { field: familyInput.value ? 'model' : 'family', message: t('sys.dev.model_required') });
 			return;
 		}
 		const body = toBody(f, state.model, gw);
@@ -86,7 +75,7 @@ export function deviceForm(opts) {
 			try {
 				await opts.onSubmit(body);
 			} catch (err) {
-				showFieldError(f, err, ALIASES);
+				showFieldError(f, err);
 			}
 		});
 	});

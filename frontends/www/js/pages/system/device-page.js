@@ -157,7 +157,7 @@ async function labelsSection(device, n) {
 				f.elements.label.value = '';
 				draw(await api.get(`/devices/${device.id}/labels`));
 			} catch (err) {
-				showFieldError(f, err, { input: 'number', output: 'number' });
+				showFieldError(f, err);
 			}
 		});
 	});

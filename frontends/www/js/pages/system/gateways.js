@@ -151,7 +151,7 @@ function gatewayForm(gw, { boards, eqDevices }, onSubmit, onCancel) {
 			try {
 				await onSubmit(body);
 			} catch (err) {
-				showFieldError(f, err, { gateway: 'name' });
+				showFieldError(f, err);
 			}
 		});
 	});

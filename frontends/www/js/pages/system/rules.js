@@ -75,7 +75,7 @@ export function ruleDialog({ rule, commodity, tariffs, rerender }) {
 				notice(t('ui.saved'));
 				await rerender();
 			} catch (err) {
-				showFieldError(f, err, { tariff: 'tariff_id' });
+				showFieldError(f, err);
 			}
 		});
 	});
