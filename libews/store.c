@@ -436,13 +436,21 @@ ews_site_device_set_status(ews_site *site, int64_t id, ews_device_status status,
 	return ews__site_end(site, st);
 }
 
+/* An event list's items are ews_event_entry: the event with the names
+ * of its device and gateway, by two LEFT JOINs on their primary keys. */
+#define EVENT_COLUMNS                                                          \
+	"x.id, x.t_ms, x.device_id, x.gateway_id, x.old_status,"               \
+	" x.new_status, x.reason, d.name, d.address, g.name"
+
 static ews_status
 read_event(ews_site *site, sqlite3_stmt *st, void *item)
 {
-	ews_event *e = item;
+	ews_event_entry *en = item;
+	ews_event *e = &en->event;
 
 	(void)site;
-	memset(e, 0, sizeof(*e));
+	memset(en, 0, sizeof(*en));
+	en->version = EWS_EVENT_ENTRY_VERSION;
 	e->id = sqlite3_column_int64(st, 0);
 	e->t_ms = sqlite3_column_int64(st, 1);
 	e->device_id = sqlite3_column_int64(st, 2);
@@ -450,26 +458,134 @@ read_event(ews_site *site, sqlite3_stmt *st, void *item)
 	e->old_status = (ews_device_status)sqlite3_column_int(st, 4);
 	e->new_status = (ews_device_status)sqlite3_column_int(st, 5);
 	ews__site_column_text(st, 6, e->reason, sizeof(e->reason));
+	ews__site_column_text(st, 7, en->device_name, sizeof(en->device_name));
+	en->device_address = (unsigned int)sqlite3_column_int(st, 8);
+	ews__site_column_text(st, 9, en->gateway_name,
+	                      sizeof(en->gateway_name));
 	return EWS_OK;
+}
+
+ews_status
+ews_event_query_init(ews_event_query *q, unsigned int version)
+{
+	ews_status st = ews__check_version(version, EWS_EVENT_QUERY_VERSION,
+	                                   "ews_event_query");
+
+	if (st != EWS_OK)
+		return st;
+	memset(q, 0, sizeof(*q));
+	q->version = version;
+	return EWS_OK;
+}
+
+/* The time of event `id`, the cursor named `field`. */
+static ews_status
+cursor_time(ews_site *site, const char *field, int64_t id, int64_t *t_ms)
+{
+	ews_status st;
+
+	*t_ms = 0;
+	if (id < 0)
+		return ews__fail_field(EWS_EINVAL, field,
+		                       "%lld is not an event id",
+		                       (long long)id);
+	if (id == 0)
+		return EWS_OK;
+	st = ews__site_scalar(site, t_ms, "SELECT t_ms FROM event WHERE id = ?",
+	                      "i", id);
+	if (st == EWS_ENOTFOUND)
+		return ews__fail_field(EWS_ENOTFOUND, field,
+		                       "event %lld does not exist",
+		                       (long long)id);
+	return st;
+}
+
+ews_status
+ews_site_event_query(ews_site *site, const ews_event_query *q, ews_list **out)
+{
+	/* Every status a device can have, a bit each. */
+	const unsigned int known = (1u << (EWS_DEVICE_STATION_FAILURE + 1)) - 1;
+	/* ?1-?4 the filters, ?5-?8 the cursors and their times, ?9 limit. */
+	static const char filters[] =
+	        " WHERE e.t_ms >= ?1 AND (?2 = 0 OR e.t_ms < ?2)"
+	        " AND (?3 = 0 OR e.device_id = ?3)"
+	        " AND (?4 = 0 OR (?4 >> e.new_status) & 1)";
+	ews_event_query all;
+	int64_t before_ms, after_ms, limit;
+	char sql[1024];
+	ews_status st;
+
+	*out = NULL;
+	if (!q) {
+		ews_event_query_init(&all, EWS_EVENT_QUERY_VERSION);
+		q = &all;
+	}
+	if ((st = ews__check_version(q->version, EWS_EVENT_QUERY_VERSION,
+	                             "ews_event_query")) != EWS_OK)
+		return st;
+	if (q->statuses & ~known)
+		return ews__fail_field(EWS_EINVAL, "statuses",
+		                       "0x%x has bits of no status",
+		                       q->statuses);
+	if (q->device_id < 0)
+		return ews__fail_field(EWS_EINVAL, "device_id",
+		                       "%lld is not a device id",
+		                       (long long)q->device_id);
+	if ((st = cursor_time(site, "before_id", q->before_id, &before_ms)) !=
+	            EWS_OK ||
+	    (st = cursor_time(site, "after_id", q->after_id, &after_ms)) !=
+	            EWS_OK)
+		return st;
+	limit = q->limit && (uint64_t)q->limit <= (uint64_t)INT64_MAX
+	                ? (int64_t)q->limit
+	                : -1; /* SQLite: no limit */
+	/* Only constant text goes into the statement: every value is bound.
+	 * Without `latest` SQLite flattens the subquery into a plain scan. */
+	snprintf(sql, sizeof(sql),
+	         "SELECT " EVENT_COLUMNS " FROM (%s%s%s) x"
+	         " LEFT JOIN device d ON d.id = x.device_id"
+	         " LEFT JOIN gateway g ON g.id = x.gateway_id"
+	         " WHERE (?5 = 0 OR x.t_ms < ?6 OR (x.t_ms = ?6 AND x.id < ?5))"
+	         " AND (?7 = 0 OR x.t_ms > ?8 OR (x.t_ms = ?8 AND x.id > ?7))"
+	         " ORDER BY x.t_ms %s, x.id %s LIMIT ?9",
+	         q->latest ? "SELECT * FROM (SELECT e.*, row_number() OVER"
+	                     " (PARTITION BY e.device_id ORDER BY e.t_ms DESC,"
+	                     " e.id DESC) AS nth FROM event e"
+	                   : "SELECT e.* FROM event e",
+	         filters, q->latest ? ") WHERE nth = 1" : "",
+	         q->newest_first ? "DESC" : "ASC",
+	         q->newest_first ? "DESC" : "ASC");
+	return ews__site_select(site, EWS__LIST_EVENT, sizeof(ews_event_entry),
+	                        read_event, out, sql, "iiiiiiiii", q->from_ms,
+	                        q->to_ms, q->device_id, (int64_t)q->statuses,
+	                        q->before_id, before_ms, q->after_id, after_ms,
+	                        limit);
 }
 
 ews_status
 ews_site_event_list(ews_site *site, int64_t from_ms, int64_t to_ms,
                     ews_list **out)
 {
-	return ews__site_select(site, EWS__LIST_EVENT, sizeof(ews_event),
-	                        read_event, out,
-	                        "SELECT id, t_ms, device_id, gateway_id,"
-	                        " old_status, new_status, reason FROM event"
-	                        " WHERE t_ms >= ?1 AND (?2 = 0 OR t_ms < ?2)"
-	                        " ORDER BY t_ms, id",
-	                        "ii", from_ms, to_ms);
+	ews_event_query q;
+
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.from_ms = from_ms;
+	q.to_ms = to_ms;
+	return ews_site_event_query(site, &q, out);
+}
+
+const ews_event_entry *
+ews_list_event_entry(const ews_list *list, size_t i)
+{
+	return ews__list_at(list, EWS__LIST_EVENT, i);
 }
 
 const ews_event *
 ews_list_event(const ews_list *list, size_t i)
 {
-	return ews__list_at(list, EWS__LIST_EVENT, i);
+	const ews_event_entry *en = ews_list_event_entry(list, i);
+
+	return en ? &en->event : NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -793,6 +793,235 @@ START_TEST(events_are_listed_oldest_first_within_bounds)
 }
 END_TEST
 
+/* Every event of a query, its list checked and freed: ids into out. */
+static size_t
+query_ids(const ews_event_query *q, int64_t *out, size_t max)
+{
+	ews_list *list = NULL;
+	size_t i, n;
+
+	ck_assert_msg(ews_site_event_query(site, q, &list) == EWS_OK,
+	              "event query: %s", ews_error_last()->message);
+	n = ews_list_len(list);
+	ck_assert_uint_le(n, max);
+	for (i = 0; i < n; i++) {
+		ck_assert_ptr_eq(&ews_list_event_entry(list, i)->event,
+		                 ews_list_event(list, i));
+		out[i] = ews_list_event(list, i)->id;
+	}
+	ews_list_free(list);
+	return n;
+}
+
+START_TEST(events_carry_the_names_of_device_and_gateway)
+{
+	int64_t gw = gw_add("GW", "10.0.0.2");
+	int64_t a = meter_add(gw, 4, "Boiler"), b = meter_add(LOCAL, 7, "B");
+	const ews_event_entry *en;
+	ews_device d;
+	ews_list *list;
+
+	set_status(a, EWS_DEVICE_ON, "", t0);
+	set_status(b, EWS_DEVICE_ON, "", t0 + 1);
+	list = events(0, 0);
+	ck_assert_uint_eq(ews_list_len(list), 2);
+	en = ews_list_event_entry(list, 0);
+	ck_assert_uint_eq(en->version, EWS_EVENT_ENTRY_VERSION);
+	ck_assert_int_eq(en->event.device_id, a);
+	ck_assert_int_eq(en->event.gateway_id, gw);
+	ck_assert_str_eq(en->device_name, "Boiler");
+	ck_assert_uint_eq(en->device_address, 4);
+	ck_assert_str_eq(en->gateway_name, "GW");
+	en = ews_list_event_entry(list, 1);
+	ck_assert_str_eq(en->device_name, "B");
+	ck_assert_uint_eq(en->device_address, 7);
+	ck_assert_str_eq(en->gateway_name, "Local");
+	ck_assert_ptr_null(ews_list_event_entry(list, 2));
+	ck_assert_ptr_null(ews_list_event_entry(NULL, 0));
+	ews_list_free(list);
+	/* The names are those of now. */
+	d = dev_get(a);
+	snprintf(d.name, sizeof(d.name), "Boiler room");
+	ck_assert_int_eq(ews_site_device_update(site, &d), EWS_OK);
+	list = events(0, t0 + 1);
+	ck_assert_str_eq(ews_list_event_entry(list, 0)->device_name,
+	                 "Boiler room");
+	ews_list_free(list);
+	/* Events outlive their device and gateway: no names then. */
+	ck_assert_int_eq(ews_site_device_delete(site, a), EWS_OK);
+	ck_assert_int_eq(ews_site_gateway_delete(site, gw), EWS_OK);
+	list = events(0, 0);
+	ck_assert_uint_eq(ews_list_len(list), 2);
+	en = ews_list_event_entry(list, 0);
+	ck_assert_int_eq(en->event.device_id, a);
+	ck_assert_int_eq(en->event.gateway_id, gw);
+	ck_assert_str_eq(en->device_name, "");
+	ck_assert_uint_eq(en->device_address, 0);
+	ck_assert_str_eq(en->gateway_name, "");
+	ck_assert_str_eq(ews_list_event_entry(list, 1)->device_name, "B");
+	ews_list_free(list);
+}
+END_TEST
+
+START_TEST(event_query_filters_device_status_and_time)
+{
+	int64_t a = meter_add(LOCAL, 1, "A"), b = meter_add(LOCAL, 2, "B");
+	int64_t ids[16], all[16];
+	ews_event_query q;
+
+	set_status(a, EWS_DEVICE_ON, "a1", t0 + 1000);
+	set_status(b, EWS_DEVICE_ON, "b1", t0 + 1000);
+	set_status(a, EWS_DEVICE_COMM_ERROR, "a2", t0 + 2000);
+	set_status(b, EWS_DEVICE_STATION_FAILURE, "b2", t0 + 3000);
+	set_status(a, EWS_DEVICE_ON, "a3", t0 + 4000);
+	ck_assert_int_eq(ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION),
+	                 EWS_OK);
+	ck_assert_uint_eq(query_ids(&q, all, 16), 5);
+	ck_assert_uint_eq(query_ids(NULL, ids, 16), 5);
+	ck_assert_mem_eq(ids, all, 5 * sizeof(*ids));
+
+	q.device_id = a;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 3);
+	ck_assert_int_eq(ids[0], all[0]);
+	ck_assert_int_eq(ids[1], all[2]);
+	ck_assert_int_eq(ids[2], all[4]);
+	q.device_id = b + 100; /* no such device: no events */
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 0);
+	q.device_id = 0;
+
+	q.statuses = 1u << EWS_DEVICE_COMM_ERROR;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 1);
+	ck_assert_int_eq(ids[0], all[2]);
+	q.statuses |= 1u << EWS_DEVICE_STATION_FAILURE;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 2);
+	q.device_id = b;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 1);
+	ck_assert_int_eq(ids[0], all[3]);
+	q.statuses = 1u << EWS_DEVICE_OFF;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 0);
+	q.statuses = 0;
+	q.device_id = 0;
+
+	q.from_ms = t0 + 2000;
+	q.to_ms = t0 + 4000;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 2);
+	ck_assert_int_eq(ids[0], all[2]);
+	ck_assert_int_eq(ids[1], all[3]);
+	q.newest_first = 1;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 2);
+	ck_assert_int_eq(ids[0], all[3]);
+	ck_assert_int_eq(ids[1], all[2]);
+
+	/* Each device's latest event, of those that match. */
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.latest = 1;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 2);
+	ck_assert_int_eq(ids[0], all[3]); /* b2 */
+	ck_assert_int_eq(ids[1], all[4]); /* a3 */
+	q.to_ms = t0 + 3000;
+	q.newest_first = 1;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 2);
+	ck_assert_int_eq(ids[0], all[2]); /* a2 */
+	ck_assert_int_eq(ids[1], all[1]); /* b1 */
+	q.statuses = 1u << EWS_DEVICE_ON;
+	q.limit = 1;
+	ck_assert_uint_eq(query_ids(&q, ids, 16), 1);
+	ck_assert_int_eq(ids[0], all[1]); /* b1: recorded after a1 */
+}
+END_TEST
+
+START_TEST(event_query_pages_with_a_cursor_in_either_order)
+{
+	int64_t a = meter_add(LOCAL, 1, "A"), b = meter_add(LOCAL, 2, "B");
+	int64_t all[16], page[16], seen[16];
+	ews_event_query q;
+	size_t n, total = 0, i;
+	int desc;
+
+	/* Recorded out of time order, three at the same time: the log's
+	 * order is (t_ms, id), which a cursor follows. */
+	set_status(a, EWS_DEVICE_ON, "", t0 + 5000);
+	set_status(b, EWS_DEVICE_ON, "", t0 + 1000);
+	set_status(a, EWS_DEVICE_COMM_ERROR, "", t0 + 3000);
+	set_status(b, EWS_DEVICE_COMM_ERROR, "", t0 + 3000);
+	set_status(a, EWS_DEVICE_ON, "", t0 + 3000);
+	set_status(b, EWS_DEVICE_ON, "", t0 + 9000);
+	set_status(a, EWS_DEVICE_COMM_ERROR, "", t0 + 2000);
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	ck_assert_uint_eq(query_ids(&q, all, 16), 7);
+	for (desc = 0; desc < 2; desc++) {
+		ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+		q.newest_first = desc;
+		q.limit = 2;
+		total = 0;
+		do {
+			n = query_ids(&q, page, 16);
+			ck_assert_uint_le(n, 2);
+			memcpy(seen + total, page, n * sizeof(*page));
+			total += n;
+			if (n) {
+				if (desc)
+					q.before_id = page[n - 1];
+				else
+					q.after_id = page[n - 1];
+			}
+		} while (n == 2);
+		ck_assert_uint_eq(total, 7);
+		for (i = 0; i < 7; i++)
+			ck_assert_int_eq(seen[i], all[desc ? 6 - i : i]);
+	}
+	/* Both cursors: the events between them; with the filters. */
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.after_id = all[1];
+	q.before_id = all[5];
+	ck_assert_uint_eq(query_ids(&q, page, 16), 3);
+	ck_assert_mem_eq(page, all + 2, 3 * sizeof(*page));
+	q.device_id = b;
+	ck_assert_uint_eq(query_ids(&q, page, 16), 1);
+	q.after_id = all[6];
+	q.before_id = 0;
+	ck_assert_uint_eq(query_ids(&q, page, 16), 0);
+}
+END_TEST
+
+START_TEST(event_query_refuses_bad_versions_statuses_ids_and_cursors)
+{
+	int64_t a = meter_add(LOCAL, 1, "A");
+	ews_event_query q;
+	ews_list *list = (ews_list *)&q; /* set to NULL on failure */
+
+	set_status(a, EWS_DEVICE_ON, "", t0);
+	ck_assert_int_eq(ews_event_query_init(&q, 0), EWS_EINVAL);
+	ck_assert_int_eq(ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION + 1),
+	                 EWS_EINVAL);
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.version = EWS_EVENT_QUERY_VERSION + 1;
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_EINVAL,
+	              "version");
+	ck_assert_ptr_null(list);
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.statuses = 1u << (EWS_DEVICE_STATION_FAILURE + 1);
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_EINVAL,
+	              "statuses");
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.device_id = -1;
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_EINVAL,
+	              "device_id");
+	ews_event_query_init(&q, EWS_EVENT_QUERY_VERSION);
+	q.before_id = -1;
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_EINVAL,
+	              "before_id");
+	q.before_id = 999;
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_ENOTFOUND,
+	              "before_id");
+	q.before_id = 0;
+	q.after_id = 999;
+	STORE_REFUSED(ews_site_event_query(site, &q, &list), EWS_ENOTFOUND,
+	              "after_id");
+	ck_assert_ptr_null(list);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Migration                                                           */
 
@@ -1236,6 +1465,11 @@ main(void)
 	tcase_add_test(tc, status_change_records_one_event_same_status_none);
 	tcase_add_test(tc, status_set_refuses_bad_status_reason_and_device);
 	tcase_add_test(tc, events_are_listed_oldest_first_within_bounds);
+	tcase_add_test(tc, events_carry_the_names_of_device_and_gateway);
+	tcase_add_test(tc, event_query_filters_device_status_and_time);
+	tcase_add_test(tc, event_query_pages_with_a_cursor_in_either_order);
+	tcase_add_test(
+	        tc, event_query_refuses_bad_versions_statuses_ids_and_cursors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("database");

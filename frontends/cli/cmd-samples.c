@@ -213,7 +213,7 @@ const struct cli_noun cli_noun_samples = {
 static void
 rec_event(struct cli_rec *r, const void *obj)
 {
-	const ews_event *e = obj;
+	const ews_event *e = &((const ews_event_entry *)obj)->event;
 	char t[EWS_TIME_TEXT_MAX];
 
 	cli_rec_add(r, "id", "%lld", (long long)e->id);

@@ -30,7 +30,7 @@ shape_at_poll_result(const ews_list *list, size_t i)
 const void *
 shape_at_event(const ews_list *list, size_t i)
 {
-	return ews_list_event(list, i);
+	return ews_list_event_entry(list, i);
 }
 
 const void *

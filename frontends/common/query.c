@@ -158,6 +158,37 @@ query_split(const char *s, ews_scope_kind *by)
 	return NULL;
 }
 
+const char *
+query_statuses(const char *s, unsigned int *mask)
+{
+	unsigned int m = 0;
+
+	for (;;) {
+		size_t len = strcspn(s, ",");
+		int found = 0;
+
+		for (int v = EWS_DEVICE_UNKNOWN;
+		     v <= EWS_DEVICE_STATION_FAILURE; v++) {
+			const char *name = ews_device_status_name(v);
+
+			if (name && strlen(name) == len &&
+			    strncmp(name, s, len) == 0) {
+				m |= 1u << v;
+				found = 1;
+			}
+		}
+		if (!found)
+			return "a device status (unknown, on, off, comm_error "
+			       "or station_failure), or several separated by "
+			       "commas";
+		if (s[len] == '\0')
+			break;
+		s += len + 1;
+	}
+	*mask = m;
+	return NULL;
+}
+
 /* Two digits, 0 .. max. */
 static int
 two_digits(const char *s, unsigned int max, unsigned int *out)

@@ -29,6 +29,9 @@ const char *query_date(const char *s, int32_t *year, unsigned int *month,
 const char *query_quantity(const char *s, ews_quantity *q, unsigned int *order);
 /* load or group: the scopes a split is by. */
 const char *query_split(const char *s, ews_scope_kind *by);
+/* Device statuses: one name, or several separated by commas
+ * ("comm_error,station_failure"), a bit (1u << status) each in *mask. */
+const char *query_statuses(const char *s, unsigned int *mask);
 /* "HH:MM-HH:MM", the end minute included: a cost rule's time frame, as
  * minutes of the day. */
 const char *query_time_frame(const char *s, unsigned int *from,

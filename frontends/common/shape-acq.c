@@ -107,7 +107,9 @@ shape_import(struct jw *j, const char *path, const ews_import_result *res)
 void
 shape_event(struct jw *j, const void *obj)
 {
-	const ews_event *e = obj;
+	const ews_event_entry *en = obj;
+	const ews_event *e = &en->event;
+	int device = en->device_name[0] != '\0';
 	char t[EWS_TIME_TEXT_MAX];
 
 	jw_object_begin(j);
@@ -115,7 +117,16 @@ shape_event(struct jw *j, const void *obj)
 	jw_field_int(j, "t_ms", e->t_ms);
 	jw_field_str(j, "time", shape_time_text(e->t_ms, 0, t));
 	jw_field_int(j, "device_id", e->device_id);
+	/* The device and gateway as they are now; null once deleted. */
+	jw_field_str(j, "device_name", device ? en->device_name : NULL);
+	jw_key(j, "device_address");
+	if (device)
+		jw_int(j, en->device_address);
+	else
+		jw_null(j);
 	jw_field_int(j, "gateway_id", e->gateway_id);
+	jw_field_str(j, "gateway_name",
+	             en->gateway_name[0] ? en->gateway_name : NULL);
 	jw_field_str(j, "old_status", ews_device_status_name(e->old_status));
 	jw_field_str(j, "new_status", ews_device_status_name(e->new_status));
 	jw_field_str(j, "reason", e->reason);

@@ -24,6 +24,7 @@
 #include <event2/http.h>
 
 #include "ewsd.h"
+#include "query.h"
 
 enum {
 	OPTIMIZE_WAIT_MS = 1000, /* for a write of the loop to end */
@@ -325,29 +326,101 @@ put_setting(struct ewsd_req *q)
 	ewsd_reply_done(q, ews_site_setting_set(q->d->site, name, value), 0);
 }
 
-/* GET /api/v1/events?from=TIME&to=TIME (ISO 8601 with an offset). */
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/events                                                  */
+
+enum {
+	EVENTS_LIMIT_MAX = 1000 /* and the default: an answer stays small */
+};
+
+/* ?NAME=TIME (ISO 8601 with an offset) into *out; 0 or replied. */
+static int
+query_event_time(struct ewsd_req *q, const char *name, int64_t *out)
+{
+	const char *v = ewsd_query(q, name);
+
+	if (v && ews_time_parse(v, out) != EWS_OK) {
+		ewsd_reply_error(q, 400, "bad_field", name,
+		                 "%s: '%s' is not a time", name, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* ?NAME=ID (an event, a device) into *out; 0 or replied. */
+static int
+query_event_id(struct ewsd_req *q, const char *name, int64_t *out)
+{
+	const char *v = ewsd_query(q, name);
+
+	return v ? ewsd_query_bad(q, name, v, query_id(v, out)) : 0;
+}
+
+/* The query parameters into eq; 0 or replied 400 naming the first bad
+ * one. */
+static int
+query_events(struct ewsd_req *q, ews_event_query *eq)
+{
+	static const char *const known[] = { "from",   "to",     "device",
+		                             "status", "latest", "order",
+		                             "limit",  "before", "after",
+		                             NULL };
+	const char *status = ewsd_query(q, "status");
+	const char *latest = ewsd_query(q, "latest");
+	const char *order = ewsd_query(q, "order");
+	const char *limit = ewsd_query(q, "limit");
+	int64_t n = EVENTS_LIMIT_MAX;
+
+	if (ewsd_query_only(q, known) ||
+	    query_event_time(q, "from", &eq->from_ms) ||
+	    query_event_time(q, "to", &eq->to_ms) ||
+	    query_event_id(q, "device", &eq->device_id) ||
+	    (status && ewsd_query_bad(q, "status", status,
+	                              query_statuses(status, &eq->statuses))))
+		return -1;
+	if (latest && strcmp(latest, "0") && strcmp(latest, "1"))
+		return ewsd_query_bad(q, "latest", latest, "0 or 1");
+	eq->latest = latest && !strcmp(latest, "1");
+	if (order && strcmp(order, "asc") && strcmp(order, "desc"))
+		return ewsd_query_bad(q, "order", order,
+		                      "an order: asc (oldest first) or desc "
+		                      "(newest first)");
+	eq->newest_first = order && !strcmp(order, "desc");
+	if (limit && (query_id(limit, &n) || n > EVENTS_LIMIT_MAX))
+		return ewsd_query_bad(q, "limit", limit,
+		                      "a number of events from 1 to 1000");
+	eq->limit = (size_t)n;
+	return query_event_id(q, "before", &eq->before_id) ||
+	       query_event_id(q, "after", &eq->after_id);
+}
+
+/* The device status events: filtered, in either order, a page at a time
+ * (at most EVENTS_LIMIT_MAX), each with the names of its device and
+ * gateway, so that a user with only the alarms page needs no other
+ * route. */
 static void
 get_events(struct ewsd_req *q)
 {
-	static const char *const known[] = { "from", "to", NULL };
-	const char *from = ewsd_query(q, "from"), *to = ewsd_query(q, "to");
-	int64_t from_ms = 0, to_ms = 0;
+	ews_event_query eq;
 	ews_list *events = NULL;
-	ews_status st = EWS_OK;
+	ews_status st;
 
-	if (ewsd_query_only(q, known))
+	ews_event_query_init(&eq, EWS_EVENT_QUERY_VERSION);
+	if (query_events(q, &eq))
 		return;
-	if (from && ews_time_parse(from, &from_ms) != EWS_OK) {
-		ewsd_reply_error(q, 400, "bad_field", "from",
-		                 "from: '%s' is not a time", from);
+	st = ews_site_event_query(q->d->site, &eq, &events);
+	if (st == EWS_ENOTFOUND) {
+		/* A cursor naming no event: a bad parameter, not a route. */
+		const char *field = ews_error_last()->field;
+		const char *name = field && !strcmp(field, "after_id")
+		                           ? "after"
+		                           : "before";
+
+		ewsd_reply_error(q, 400, "bad_field", name,
+		                 "%s: '%s' is not an event", name,
+		                 ewsd_query(q, name));
 		return;
 	}
-	if (to && ews_time_parse(to, &to_ms) != EWS_OK) {
-		ewsd_reply_error(q, 400, "bad_field", "to",
-		                 "to: '%s' is not a time", to);
-		return;
-	}
-	st = ews_site_event_list(q->d->site, from_ms, to_ms, &events);
 	ewsd_reply_list(q, st, events, shape_at_event, shape_event);
 }
 
@@ -386,6 +459,7 @@ const struct ewsd_route ewsd_system_routes[] = {
 	  EWS_PAGE_SERVER_CONFIG | EWS_PAGE_SYSTEM_CONFIG,
 	  "Change one setting: {name, value}" },
 	{ "GET", "/api/v1/events", get_events, EWSD_PAGES, EWS_PAGE_ALARMS,
-	  "Device status events, oldest first (?from=&to=)" },
+	  "Device status events with the names of their device and gateway "
+	  "(?from=&to=&device=&status=&latest=&order=&limit=&before=&after=)" },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -92,6 +92,7 @@ EWS_API ews_status ews_site_device_status(ews_site *site, int64_t id,
 
 /**
  * Events with from_ms <= t_ms < to_ms (to_ms 0: no bound), oldest first.
+ * Its items are ews_event_entry too: see ews_site_event_query().
  * Owned: release *out with ews_list_free().
  */
 EWS_API ews_status ews_site_event_list(ews_site *site, int64_t from_ms,
@@ -99,6 +100,75 @@ EWS_API ews_status ews_site_event_list(ews_site *site, int64_t from_ms,
 
 /** Event i of an event list, or NULL. */
 EWS_API const ews_event *ews_list_event(const ews_list *list, size_t i);
+
+enum { EWS_EVENT_QUERY_VERSION = 1 };
+
+/**
+ * Which events, in which order (ews_site_event_query()). The log's order
+ * is by time, then by id (the order recorded): ids do not follow time
+ * when the clock was set back.
+ */
+typedef struct ews_event_query {
+	unsigned int version;  /* EWS_EVENT_QUERY_VERSION */
+	int64_t from_ms;       /* inclusive */
+	int64_t to_ms;         /* exclusive; 0: no upper bound */
+	int64_t device_id;     /* 0: every device */
+	unsigned int statuses; /* new statuses, a bit (1u << status) each;
+	                          0: every status */
+	int latest;            /* only the latest matching event of each
+	                          device */
+	int newest_first;      /* 0: oldest first */
+	int64_t before_id;     /* only events before this one in the log's
+	                          order (a page's cursor); 0: none */
+	int64_t after_id;      /* only events after this one; 0: none */
+	size_t limit;          /* 0: no limit */
+} ews_event_query;
+
+/** Defaults: every event, oldest first. EWS_OK or EWS_EINVAL. */
+EWS_API ews_status ews_event_query_init(ews_event_query *q,
+                                        unsigned int version);
+
+enum { EWS_EVENT_ENTRY_VERSION = 1 };
+
+/**
+ * An event as the log shows it: with the name and Modbus address of its
+ * device and the name of its gateway as they are now. Events outlive
+ * their device and gateway: a deleted one has no name (""); names are
+ * never empty otherwise.
+ * Fields are only ever appended; `version` says which are filled.
+ */
+typedef struct ews_event_entry {
+	unsigned int version; /* EWS_EVENT_ENTRY_VERSION of the library */
+	ews_event event;
+	char device_name[EWS_NAME_MAX];  /* "": the device was deleted */
+	unsigned int device_address;     /* its Modbus address (0: deleted) */
+	char gateway_name[EWS_NAME_MAX]; /* "": the gateway was deleted */
+} ews_event_entry;
+
+/**
+ * Events matching a query, in the log's order or, with newest_first, the
+ * other way. Filters apply first (times, device, statuses; with `latest`
+ * each device's latest event of those), then before_id / after_id, then
+ * the order and limit: a page goes on from the last event of the one
+ * before it, passed as before_id (newest first) or after_id (oldest
+ * first). Items are ews_event_entry (ews_list_event_entry());
+ * ews_list_event() reads them too. A device id that has no events is an
+ * empty list.
+ * @param q  NULL: every event, oldest first.
+ * @return EWS_OK; EWS_EINVAL (version, a status bit, a negative id:
+ *         field "version", "statuses", "device_id", "before_id" or
+ *         "after_id"); EWS_ENOTFOUND (before_id or after_id is no
+ *         event, named). Owned: release *out with ews_list_free().
+ */
+EWS_API ews_status ews_site_event_query(ews_site *site,
+                                        const ews_event_query *q,
+                                        ews_list **out);
+
+/** Entry i of an event list (of ews_site_event_query() or
+ * ews_site_event_list()), or NULL. Borrowed: valid until the list is
+ * freed. */
+EWS_API const ews_event_entry *ews_list_event_entry(const ews_list *list,
+                                                    size_t i);
 
 /** Outcome of ews_site_samples_import(). */
 typedef struct ews_import_result {

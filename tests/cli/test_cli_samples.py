@@ -186,7 +186,8 @@ class TestSamplesStored(EwsTestCase):
                 " old_status, new_status, reason) VALUES (?, ?, ?, ?, ?, ?)",
                 [(T0 + 5000, self.d1, self.gw, 1, 3, "timeout after 1000 ms"),
                  (T0, self.d1, self.gw, 0, 1, ""),
-                 (T0 + 5000, self.d2, self.gw, 0, 4, "fault \"E3\"")])
+                 (T0 + 5000, self.d2, self.gw, 0, 4, "fault \"E3\""),
+                 (T0 + 9000, gone, self.gw + 1, 1, 3, "")])
         db.close()
 
     def test_samples_json(self):
@@ -242,25 +243,35 @@ class TestSamplesStored(EwsTestCase):
     def test_events(self):
         e = self.json("events", "list")
         self.assertEqual([x["reason"] for x in e],
-                         ["", "timeout after 1000 ms", "fault \"E3\""])
+                         ["", "timeout after 1000 ms", "fault \"E3\"", ""])
         # Oldest first; the same time in the order recorded.
         self.assertTrue(e[1]["id"] < e[2]["id"])
         self.assertEqual(e[1], {
             "id": e[1]["id"], "t_ms": T0 + 5000,
             "time": "2026-11-26T10:00:05Z", "device_id": self.d1,
-            "gateway_id": self.gw, "old_status": "on",
-            "new_status": "comm_error", "reason": "timeout after 1000 ms"})
+            "device_name": "m1", "device_address": 1,
+            "gateway_id": self.gw, "gateway_name": "gw1",
+            "old_status": "on", "new_status": "comm_error",
+            "reason": "timeout after 1000 ms"})
         self.assertEqual(e[0]["old_status"], "unknown")
         self.assertEqual(e[2]["new_status"], "station_failure")
+        self.assertEqual((e[2]["device_name"], e[2]["device_address"]),
+                         ("m2", 2))
+        # Events outlive their device and gateway: no names then.
+        self.assertEqual(
+            [e[3][k] for k in ("device_id", "device_name", "device_address",
+                               "gateway_id", "gateway_name")],
+            [self.gone, None, None, self.gw + 1, None])
         self.assertEqual(
             [x["t_ms"] for x in self.json("events", "list", "--from",
-                                          T0 + 1)], [T0 + 5000] * 2)
+                                          T0 + 1)], [T0 + 5000] * 2 +
+            [T0 + 9000])
         self.assertEqual(
             [x["t_ms"] for x in self.json("events", "list", "--to",
                                           "2026-11-26T10:00:05Z")], [T0])
         self.assertEqual(self.json("events", "list", "--to", 0), [])
         lines = self.ok("events", "list").splitlines()
-        self.assertEqual(len(lines), 4)
+        self.assertEqual(len(lines), 5)
         self.assertRegex(lines[0], r"^ID +TIME +DEVICE_ID +GATEWAY_ID +"
                          r"OLD_STATUS +NEW_STATUS +REASON$")
         self.assertRegex(lines[2], r"2026-11-26T10:00:05Z +%d +%d +on +"

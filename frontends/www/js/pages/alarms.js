@@ -2,7 +2,10 @@
 // a device that stops answering, answers again, is switched off or reports
 // a station failure — newest first, for a period of days in the site's time
 // zone. The filters live in the address (#/alarms?from=&to=&kind=&device=)
-// so a view can be bookmarked or sent to a colleague.
+// so a view can be bookmarked or sent to a colleague. The server filters,
+// orders and pages the log (GET /events), and each event carries the names
+// of its device and gateway: a user with only this page can read no device
+// or gateway list.
 
 import { api } from '../api.js';
 import { t, dateTime } from '../i18n.js';
@@ -59,38 +62,28 @@ function filters(ctx) {
 	const to = DATE_RE.test(q.to || '') ? q.to : today(ctx.timeZone);
 	const from = DATE_RE.test(q.from || '') ? q.from : addDays(to, 1 - DEFAULT_DAYS);
 	const kind = KINDS.includes(q.kind) ? q.kind : '';
-	const device = /^\d+$/.test(q.device || '') ? q.device : '';
+	const device = /^[1-9]\d*$/.test(q.device || '') ? q.device : '';
 	return { from, to, kind, device };
-}
-
-// Names of devices and gateways come from routes of other pages; a user
-// with only the alarms page sees ids instead.
-async function names(ctx) {
-	const out = { devices: new Map(), gateways: new Map() };
-	if (!['system', 'panel', 'consumption'].some((p) => ctx.allowed(p))) {
-		return out;
-	}
-	const [devices, gateways] = await Promise.all([api.get('/devices').catch(() => []), api.get('/gateways').catch(() => [])]);
-	devices.forEach((d) => out.devices.set(d.id, d));
-	gateways.forEach((g) => out.gateways.set(g.id, g));
-	return out;
 }
 
 function kindLabel(status) {
 	return t(`alarms.kind_${status}`);
 }
 
-function deviceCell(e, known) {
-	const d = known.devices.get(e.device_id);
-	if (!d) {
-		return h('span', {}, t('alarms.device_id', { id: e.device_id }));
-	}
-	return h('span', { class: 'alarms-device' }, h('strong', {}, d.name), h('small', { class: 'help' }, t('alarms.address', { address: d.address })));
+// A device's name, or its id once it is deleted (events outlive it).
+function deviceLabel(id, name) {
+	return name ?? t('alarms.device_id', { id });
 }
 
-function gatewayCell(e, known) {
-	const g = known.gateways.get(e.gateway_id);
-	return g ? g.name : t('alarms.gateway_id', { id: e.gateway_id });
+function deviceCell(e) {
+	if (e.device_name == null) {
+		return h('span', { class: 'alarms-device' }, t('alarms.device_id', { id: e.device_id }), h('small', { class: 'help' }, t('alarms.device_deleted')));
+	}
+	return h('span', { class: 'alarms-device' }, h('strong', {}, e.device_name), h('small', { class: 'help' }, t('alarms.address', { address: e.device_address })));
+}
+
+function gatewayCell(e) {
+	return e.gateway_name ?? t('alarms.gateway_id', { id: e.gateway_id });
 }
 
 function eventCell(e) {
@@ -102,11 +95,11 @@ function eventCell(e) {
 	);
 }
 
-function eventsTable(events, ctx, known) {
+function eventsTable(events, ctx) {
 	const columns = [
 		{ key: 'time', label: t('alarms.time'), cls: 'alarms-time', render: (e) => h('time', { datetime: e.time }, dateTime(e.t_ms, ctx.timeZone)) },
-		{ key: 'device', label: t('alarms.device'), render: (e) => deviceCell(e, known) },
-		{ key: 'gateway', label: t('alarms.gateway'), render: (e) => gatewayCell(e, known) },
+		{ key: 'device', label: t('alarms.device'), render: deviceCell },
+		{ key: 'gateway', label: t('alarms.gateway'), render: gatewayCell },
 		{ key: 'event', label: t('alarms.event'), render: eventCell },
 		{ key: 'reason', label: t('alarms.details'), cls: 'alarms-reason', render: (e) => h('span', { class: 'alarms-reason-text' }, e.reason || '–') },
 	];
@@ -121,29 +114,24 @@ function eventsTable(events, ctx, known) {
 	return tbl;
 }
 
-// Device choices: every device of the site, and any that appears in the
-// log but has since been removed (events outlive their device).
-function deviceOptions(events, known) {
-	const opts = new Map();
-	for (const d of known.devices.values()) {
-		opts.set(d.id, d.name);
+// Device choices: the devices of the period's log (deleted ones too), and
+// the one chosen even when it has no event in the period.
+function deviceOptions(devices, f) {
+	const opts = new Map(devices.map((d) => [String(d.id), deviceLabel(d.id, d.name)]));
+	if (f.device && !opts.has(f.device)) {
+		opts.set(f.device, deviceLabel(f.device, null));
 	}
-	for (const e of events) {
-		if (!opts.has(e.device_id)) {
-			opts.set(e.device_id, t('alarms.device_id', { id: e.device_id }));
-		}
-	}
-	return [...opts].sort((a, b) => String(a[1]).localeCompare(String(b[1]))).map(([id, name]) => ({ value: String(id), label: name }));
+	return [...opts].sort((a, b) => a[1].localeCompare(b[1])).map(([value, label]) => ({ value, label }));
 }
 
-function filterForm(f, events, known, ctx) {
+function filterForm(f, devices, ctx) {
 	const form = h(
 		'form',
 		{ class: 'alarms-filters', novalidate: true, 'aria-label': t('alarms.filters') },
 		field({ name: 'from', label: t('alarms.from'), type: 'date', value: f.from, attrs: { max: today(ctx.timeZone) } }),
 		field({ name: 'to', label: t('alarms.to'), type: 'date', value: f.to, attrs: { max: today(ctx.timeZone) } }),
 		field({ name: 'kind', label: t('alarms.kind'), type: 'select', value: f.kind, options: [{ value: '', label: t('alarms.all_kinds') }, ...KINDS.map((k) => ({ value: k, label: kindLabel(k) }))] }),
-		field({ name: 'device', label: t('alarms.device'), type: 'select', value: f.device, options: [{ value: '', label: t('alarms.all_devices') }, ...deviceOptions(events, known)] }),
+		field({ name: 'device', label: t('alarms.device'), type: 'select', value: f.device, options: [{ value: '', label: t('alarms.all_devices') }, ...deviceOptions(devices, f)] }),
 		h('div', { class: 'alarms-apply' }, h('button', { type: 'submit', class: 'primary', dataset: { action: 'apply' } }, t('alarms.apply')))
 	);
 	form.addEventListener('submit', (e) => {
@@ -186,52 +174,86 @@ function quickRanges(f, ctx) {
 	);
 }
 
+// The period as the API takes it: from the first instant of `from` to the
+// first of the day after `to`.
+function period(f, ctx) {
+	return { from: dayStart(f.from, ctx.timeZone), to: dayStart(addDays(f.to, 1), ctx.timeZone) };
+}
+
+// One page of events, newest first, after event `before` (the last one
+// shown). One more than a page is asked for, so that "Show more" is offered
+// only when there is more.
+async function loadPage(f, ctx, before) {
+	const events = await api.get('/events', { ...period(f, ctx), status: f.kind, device: f.device, order: 'desc', limit: PAGE_SIZE + 1, before });
+	return { events: events.slice(0, PAGE_SIZE), more: events.length > PAGE_SIZE };
+}
+
+// The devices of the period's log: the latest event of each.
+async function loadDevices(f, ctx) {
+	const latest = await api.get('/events', { ...period(f, ctx), latest: 1 });
+	return latest.map((e) => ({ id: e.device_id, name: e.device_name }));
+}
+
 async function load(f, ctx) {
-	const [events, known] = await Promise.all([
-		api.get('/events', { from: dayStart(f.from, ctx.timeZone), to: dayStart(addDays(f.to, 1), ctx.timeZone) }),
-		names(ctx),
-	]);
-	return { events, known };
+	const [first, devices] = await Promise.all([loadPage(f, ctx), loadDevices(f, ctx)]);
+	return { ...first, devices };
 }
 
-function shown(events, f) {
-	// The API gives the period oldest first and has no kind or device
-	// filter, so the choice of rows is made here.
-	return events.filter((e) => (!f.kind || e.new_status === f.kind) && (!f.device || String(e.device_id) === f.device)).reverse();
-}
-
-function summary(f, ctx, rows, page) {
+function summary(f, ctx, data) {
 	const day = (d) => dateTime(Date.parse(dayStart(d, ctx.timeZone)), ctx.timeZone, { dateStyle: 'medium' });
-	return h(
-		'p',
-		{ class: 'alarms-summary', dataset: { summary: '' } },
-		t('alarms.period', { from: day(f.from), to: day(f.to) }),
-		rows.length ? [' · ', page.length < rows.length ? t('alarms.showing', { shown: page.length, total: rows.length }) : t(rows.length === 1 ? 'alarms.count_one' : 'alarms.count', { n: rows.length })] : null
-	);
+	const n = data.events.length;
+	let count = null;
+	if (data.more) {
+		count = t('alarms.showing_latest', { shown: n });
+	} else if (n) {
+		count = t(n === 1 ? 'alarms.count_one' : 'alarms.count', { n });
+	}
+	return h('p', { class: 'alarms-summary', dataset: { summary: '' } }, t('alarms.period', { from: day(f.from), to: day(f.to) }), count ? [' · ', count] : null);
 }
 
 export default async function render(view, ctx) {
 	const f = filters(ctx);
 	let data = await load(f, ctx);
-	let limit = PAGE_SIZE;
 	const list = h('div', { class: 'alarms-list' });
 	const tools = h('div', { class: 'alarms-tools' });
-	const drawTools = () => clear(tools, filterForm(f, data.events, data.known, ctx), quickRanges(f, ctx));
-	function drawList() {
-		const rows = shown(data.events, f);
-		const page = rows.slice(0, limit);
+	const drawTools = () => clear(tools, filterForm(f, data.devices, ctx), quickRanges(f, ctx));
+	function drawList(error) {
 		let more = null;
-		if (rows.length > page.length) {
-			more = button(t('alarms.more'), () => {
-				limit += PAGE_SIZE;
-				drawList();
-				// keep the keyboard where it was, not at the top of the page
-				list.querySelector('[data-action=more]')?.focus();
+		if (data.more) {
+			more = button(t('alarms.more'), async () => {
+				more.disabled = true;
+				more.setAttribute('aria-busy', 'true');
+				const shown = data.events.length;
+				try {
+					const next = await loadPage(f, ctx, data.events[shown - 1].id);
+					if (!ctx.current()) {
+						return;
+					}
+					data = { ...data, events: [...data.events, ...next.events], more: next.more };
+					drawList();
+				} catch (err) {
+					drawList(err.message);
+				}
+				// Keep the keyboard where it was, not at the top of the page:
+				// on the button, or on the first new row when there is no
+				// more.
+				let target = list.querySelector('[data-action=more]');
+				if (!target) {
+					target = list.querySelectorAll('table.alarms-table tbody tr')[shown] || null;
+					target?.setAttribute('tabindex', '-1');
+				}
+				target?.focus();
 			}, 'alarms-more');
 			more.dataset.action = 'more';
 		}
 		const empty = h('p', { class: 'empty', dataset: { empty: '' } }, f.kind || f.device ? t('alarms.none_filtered') : t('alarms.none'));
-		clear(list, summary(f, ctx, rows, page), rows.length ? eventsTable(page, ctx, data.known) : empty, more);
+		clear(
+			list,
+			summary(f, ctx, data),
+			data.events.length ? eventsTable(data.events, ctx) : empty,
+			error ? h('p', { class: 'page-error', role: 'alert' }, error) : null,
+			more
+		);
 	}
 	const refresh = button(t('ui.refresh'), async (e) => {
 		const btn = e.currentTarget;
