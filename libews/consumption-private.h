@@ -30,4 +30,16 @@ ews_status ews__query_check(const ews_consumption_query *q);
 ews_status ews__query_scope(ews_site *site, const ews_consumption_query *q,
                             ews_commodity *commodity, int64_t *key);
 
+/* A split of the site (ews_site_consumption_split(), ews_site_cost_split()):
+ * check the query and `by` (the field named: "scope", "by"); its
+ * commodity (the query's, else electricity). */
+ews_status ews__split_check(const ews_consumption_query *q, ews_scope_kind by,
+                            ews_commodity *commodity);
+
+/* The rollup key of one item of a split of the site: a load's devices not
+ * excluded from totals (CON-3), a group's every device (CON-5). Both the
+ * totals and the costs of a split read it, so each item's cost is that of
+ * exactly the devices its total counts. */
+int64_t ews__split_key(ews_scope_kind by, int64_t id, ews_commodity commodity);
+
 #endif /* EWS_CONSUMPTION_PRIVATE_H */

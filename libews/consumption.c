@@ -449,6 +449,32 @@ read_category(ews_site *site, sqlite3_stmt *st, void *item)
 	return EWS_OK;
 }
 
+ews_status
+ews__split_check(const ews_consumption_query *q, ews_scope_kind by,
+                 ews_commodity *commodity)
+{
+	ews_status st;
+
+	if ((st = ews__query_check(q)) != EWS_OK)
+		return st;
+	if (by != EWS_SCOPE_LOAD && by != EWS_SCOPE_GROUP)
+		return ews__fail_field(EWS_EINVAL, "by",
+		                       "a split is per load or per group");
+	if (q->scope != EWS_SCOPE_SITE)
+		return ews__fail_field(EWS_EINVAL, "scope",
+		                       "only the site is split");
+	*commodity = q->commodity ? q->commodity : EWS_COMMODITY_ELECTRICITY;
+	return EWS_OK;
+}
+
+int64_t
+ews__split_key(ews_scope_kind by, int64_t id, ews_commodity commodity)
+{
+	return ews__scope_key(by == EWS_SCOPE_LOAD ? EWS__SCOPE_TOTAL_LOAD
+	                                           : (int)by,
+	                      id, commodity);
+}
+
 static ews_status
 consumption_split_read(ews_site *site, const ews_consumption_query *q,
                        ews_scope_kind by, ews_list **out)
@@ -461,17 +487,9 @@ consumption_split_read(ews_site *site, const ews_consumption_query *q,
 	size_t i;
 
 	*out = NULL;
-	if ((st = ews__query_check(q)) != EWS_OK)
+	if ((st = ews__split_check(q, by, &commodity)) != EWS_OK ||
+	    (st = ews__site_tz(site, &tz)) != EWS_OK)
 		return st;
-	if (by != EWS_SCOPE_LOAD && by != EWS_SCOPE_GROUP)
-		return ews__fail_field(EWS_EINVAL, "by",
-		                       "a split is per load or per group");
-	if (q->scope != EWS_SCOPE_SITE)
-		return ews__fail_field(EWS_EINVAL, "scope",
-		                       "only the site is split");
-	if ((st = ews__site_tz(site, &tz)) != EWS_OK)
-		return st;
-	commodity = q->commodity ? q->commodity : EWS_COMMODITY_ELECTRICITY;
 	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	ews__span_of(tz, q->period, q->year, q->month, q->day, 1, &prev);
 	st = ews__site_select(site, EWS__LIST_SCOPE_TOTAL,
@@ -487,8 +505,7 @@ consumption_split_read(ews_site *site, const ews_consumption_query *q,
 		st = EWS_ENOMEM;
 	for (i = 0; st == EWS_OK && i < ews_list_len(cats); i++) {
 		ews_scope_total t = *ews_list_scope_total(cats, i);
-		int kind = by == EWS_SCOPE_LOAD ? EWS__SCOPE_TOTAL_LOAD : by;
-		int64_t key = ews__scope_key(kind, t.scope_id, commodity);
+		int64_t key = ews__split_key(by, t.scope_id, commodity);
 		int any, prev_est;
 
 		t.scope = by;
@@ -516,39 +533,62 @@ ews_list_scope_total(const ews_list *list, size_t i)
 	return ews__list_at(list, EWS__LIST_SCOPE_TOTAL, i);
 }
 
+/* The site's totals of every commodity over one span; has[c]: something
+ * of commodity c was recorded in it. factor: the setting
+ * "gas_factor_kwh_per_m3" ("" when not set). */
 static ews_status
-consumption_overall_read(ews_site *site, const ews_consumption_query *q,
-                         ews_overall *out)
+overall_span(ews_site *site, const ews__span *s, const char *factor,
+             ews_overall *out, int has[4])
 {
 	int64_t *totals[] = { NULL, &out->electricity_milli_wh,
 		              &out->gas_milli_dm3, &out->water_milli_dm3 };
-	const ews__tz *tz;
-	char *factor = NULL;
-	int c, any, est;
-	ews_status st;
-	ews__span cur;
+	ews_status st = EWS_OK;
+	int c, est;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = ews__query_check(q)) != EWS_OK ||
-	    (st = ews__site_tz(site, &tz)) != EWS_OK)
-		return st;
-	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &cur);
 	for (c = EWS_COMMODITY_ELECTRICITY;
 	     st == EWS_OK && c <= EWS_COMMODITY_WATER; c++) {
 		st = span_total(
 		        site,
-		        ews__scope_key(EWS_SCOPE_SITE, 0, (ews_commodity)c),
-		        &cur, totals[c], &est, &any);
+		        ews__scope_key(EWS_SCOPE_SITE, 0, (ews_commodity)c), s,
+		        totals[c], &est, &has[c]);
 		out->estimated |= est;
 	}
-	if (st == EWS_OK &&
-	    (st = ews_site_setting_get(site, "gas_factor_kwh_per_m3",
-	                               &factor)) == EWS_OK &&
-	    factor[0]) {
+	if (st == EWS_OK && factor[0]) {
 		/* m³ = dm³ / 1000; thousandths of kWh = dm³ × factor. */
 		out->gas_factor_set = 1;
 		out->gas_milli_kwh_equiv = llround((double)out->gas_milli_dm3 *
 		                                   atof(factor) / 1000.0);
+	}
+	return st;
+}
+
+/* The overall totals of q's period (and, unless prev is NULL, of the one
+ * before it). */
+static ews_status
+consumption_overall_read(ews_site *site, const ews_consumption_query *q,
+                         ews_overall *out, ews_overall_periods *prev)
+{
+	const ews__tz *tz;
+	char *factor = NULL;
+	int has[4] = { 0 };
+	ews_status st;
+	ews__span s;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = ews__query_check(q)) != EWS_OK ||
+	    (st = ews__site_tz(site, &tz)) != EWS_OK ||
+	    (st = ews_site_setting_get(site, "gas_factor_kwh_per_m3",
+	                               &factor)) != EWS_OK)
+		return st;
+	ews__span_of(tz, q->period, q->year, q->month, q->day, 0, &s);
+	st = overall_span(site, &s, factor, out, has);
+	if (st == EWS_OK && prev) {
+		ews__span_of(tz, q->period, q->year, q->month, q->day, 1, &s);
+		st = overall_span(site, &s, factor, &prev->previous, has);
+		prev->has_previous_electricity = has[EWS_COMMODITY_ELECTRICITY];
+		prev->has_previous_gas = has[EWS_COMMODITY_GAS];
+		prev->has_previous_water = has[EWS_COMMODITY_WATER];
 	}
 	ews_free(factor);
 	return st;
@@ -653,8 +693,25 @@ ews_site_consumption_overall(ews_site *site, const ews_consumption_query *q,
 	ews_status st = ews__site_read_begin(site);
 
 	if (st == EWS_OK)
-		st = ews__site_read_end(site,
-		                        consumption_overall_read(site, q, out));
+		st = ews__site_read_end(
+		        site, consumption_overall_read(site, q, out, NULL));
+	return st;
+}
+
+ews_status
+ews_site_consumption_overall_periods(ews_site *site,
+                                     const ews_consumption_query *q,
+                                     ews_overall_periods *out)
+{
+	ews_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = ews__site_read_begin(site)) == EWS_OK)
+		st = ews__site_read_end(
+		        site,
+		        consumption_overall_read(site, q, &out->current, out));
+	if (st != EWS_OK)
+		memset(out, 0, sizeof(*out));
 	return st;
 }
 

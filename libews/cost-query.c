@@ -362,3 +362,98 @@ ews_site_cost(ews_site *site, const ews_consumption_query *q,
 		st = ews__site_read_end(site, cost_read(site, q, out));
 	return st;
 }
+
+/* ------------------------------------------------------------------ */
+/* Splits                                                              */
+
+/* The exact cost of x->scope over a span (as fill_buckets() sums it),
+ * and whether it has recorded data. */
+static ews_status
+span_cost(cost_ctx *x, const ews__span *s, money *units, int *any)
+{
+	priced b[EWS_HISTOGRAM_MAX];
+	ews_status st = price_span(x, s, b, any);
+	size_t i;
+	int c;
+
+	*units = 0;
+	for (i = 0; st == EWS_OK && i < s->count; i++)
+		for (c = 0; c < EWS__COLS; c++)
+			*units += b[i].units[c];
+	return st;
+}
+
+static ews_status
+cost_split_read(ews_site *site, const ews_consumption_query *q,
+                const ews_list *split, ews_list **out)
+{
+	const ews_scope_total *first = ews_list_scope_total(split, 0);
+	size_t i, n = ews_list_len(split);
+	ews_commodity commodity;
+	ews__span scur, sprev;
+	ews_list *list;
+	cost_ctx x;
+	ews_status st;
+
+	if (!split || (n > 0 && !first))
+		return ews__fail_field(
+		        EWS_EINVAL, "split",
+		        "not a split (ews_site_consumption_split)");
+	memset(&x, 0, sizeof(x));
+	x.site = site;
+	if ((st = ews__split_check(q, first ? first->scope : EWS_SCOPE_LOAD,
+	                           &commodity)) != EWS_OK ||
+	    (st = ews__site_tz(site, &x.tz)) != EWS_OK ||
+	    (st = ews__plan_get(site, commodity, &x.plan)) != EWS_OK)
+		return st;
+	if (!(list = ews__list_new(EWS__LIST_SCOPE_COST,
+	                           sizeof(ews_scope_cost))))
+		return EWS_ENOMEM;
+	ews__span_of(x.tz, q->period, q->year, q->month, q->day, 0, &scur);
+	ews__span_of(x.tz, q->period, q->year, q->month, q->day, 1, &sprev);
+	for (i = 0; st == EWS_OK && i < n; i++) {
+		const ews_scope_total *t = ews_list_scope_total(split, i);
+		ews_scope_cost c;
+		money cur, prev;
+		int any;
+
+		memset(&c, 0, sizeof(c));
+		c.scope = t->scope;
+		c.scope_id = t->scope_id;
+		if ((st = ews__split_check(q, t->scope, &commodity)) != EWS_OK)
+			break;
+		x.scope = ews__split_key(t->scope, t->scope_id, commodity);
+		if ((st = span_cost(&x, &scur, &cur, &any)) != EWS_OK ||
+		    (st = span_cost(&x, &sprev, &prev, &c.has_previous)) !=
+		            EWS_OK)
+			break;
+		c.total_cost_micro = round_div(cur, UNITS_PER_MICRO);
+		c.previous_total_cost_micro = round_div(prev, UNITS_PER_MICRO);
+		st = ews__list_push(list, &c);
+	}
+	if (st != EWS_OK) {
+		ews_list_free(list);
+		return st;
+	}
+	*out = list;
+	return EWS_OK;
+}
+
+ews_status
+ews_site_cost_split(ews_site *site, const ews_consumption_query *q,
+                    const ews_list *split, ews_list **out)
+{
+	ews_status st;
+
+	*out = NULL;
+	if ((st = ews__site_read_begin(site)) == EWS_OK)
+		st = ews__site_read_end(site,
+		                        cost_split_read(site, q, split, out));
+	return st;
+}
+
+const ews_scope_cost *
+ews_list_scope_cost(const ews_list *list, size_t i)
+{
+	return ews__list_at(list, EWS__LIST_SCOPE_COST, i);
+}

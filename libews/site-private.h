@@ -146,7 +146,8 @@ enum ews__list_kind {
 	EWS__LIST_TARIFF = 10,
 	EWS__LIST_PRICE = 11,
 	EWS__LIST_RULE = 12,
-	EWS__LIST_USER = 13
+	EWS__LIST_USER = 13,
+	EWS__LIST_SCOPE_COST = 14
 };
 ews_list *ews__list_new(enum ews__list_kind kind, size_t item_size);
 ews_status ews__list_push(ews_list *list, const void *item);

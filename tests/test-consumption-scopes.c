@@ -1,8 +1,9 @@
 /*
  * Consumption by scope (CON-3..5) and of measured quantities (CON-7), on
  * real site databases, with time given as arguments: loads, groups, the
- * site and their splits, the overall view by commodity, measures, refused
- * queries, stable names, and a schema 2 site opened as schema 3. The rules
+ * site and their splits, the overall view by commodity and the period
+ * before it, measures, refused queries, stable names, and a schema 2
+ * site opened as schema 3. The rules
  * are those of docs/consumption.md; see tests/test-consumption.c for the
  * other consumption tests.
  */
@@ -174,6 +175,80 @@ START_TEST(overall_gives_electricity_gas_and_water)
 	                 1000000);
 	ck_assert_str_eq(ews_commodity_unit(EWS_COMMODITY_ELECTRICITY), "Wh");
 	ck_assert_ptr_null(ews_commodity_unit((ews_commodity)9));
+}
+END_TEST
+
+START_TEST(overall_periods_give_the_period_before_too)
+{
+	int64_t e = meter_add(LOCAL, 1, "E");
+	int64_t x = meter_in(2, 0, 0, 0, 1); /* excluded from totals */
+	int64_t gas = pulse_add("pulse_gas", 1);
+	int64_t water = pulse_add("pulse_water", 2);
+	ews_consumption_query q =
+	        query(EWS_SCOPE_SITE, 0, EWS_PERIOD_MONTH, 2024, 5, 20);
+	ews_overall_periods o;
+	ews_overall one;
+
+	/* April: electricity and gas; May: all three; none of x counts */
+	hourly(e, utc_ms(2024, 4, 30, 10, 0), 2, 0, 250);
+	hourly(e, utc_ms(2024, 5, 2, 10, 0), 2, 500, 500);
+	hourly(x, utc_ms(2024, 4, 30, 10, 0), 2, 0, 9000);
+	volume(gas, utc_ms(2024, 4, 30, 10, 0), 1000);
+	volume(gas, utc_ms(2024, 4, 30, 11, 0), 1500.5);
+	volume(gas, utc_ms(2024, 5, 2, 10, 0), 1500.5);
+	volume(gas, utc_ms(2024, 5, 2, 11, 0), 3500.5);
+	volume(water, utc_ms(2024, 5, 2, 10, 0), 10);
+	volume(water, utc_ms(2024, 5, 2, 11, 0), 160.5);
+	ck_assert_int_eq(
+	        ews_site_setting_set(site, "gas_factor_kwh_per_m3", "10"),
+	        EWS_OK);
+	ck_assert_int_eq(ews_site_consumption_overall_periods(site, &q, &o),
+	                 EWS_OK);
+	/* The current period is the overall's. */
+	ck_assert_int_eq(ews_site_consumption_overall(site, &q, &one), EWS_OK);
+	ck_assert_mem_eq(&o.current, &one, sizeof(one));
+	ck_assert_int_eq(o.current.electricity_milli_wh, 1000000);
+	ck_assert_int_eq(o.current.gas_milli_dm3, 2000000);
+	ck_assert_int_eq(o.current.water_milli_dm3, 150500);
+	/* Last month: as the overall of April itself. */
+	ck_assert(o.has_previous_electricity);
+	ck_assert(o.has_previous_gas);
+	ck_assert(!o.has_previous_water);
+	ck_assert_int_eq(o.previous.electricity_milli_wh, 500000);
+	ck_assert_int_eq(o.previous.gas_milli_dm3, 500500);
+	ck_assert_int_eq(o.previous.gas_milli_kwh_equiv, 5005);
+	ck_assert(o.previous.gas_factor_set);
+	ck_assert_int_eq(o.previous.water_milli_dm3, 0);
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_MONTH, 2024, 4, 1);
+	ck_assert_int_eq(ews_site_consumption_overall(site, &q, &one), EWS_OK);
+	ck_assert_mem_eq(&o.previous, &one, sizeof(one));
+	/* Days: yesterday, across a month's edge; the scope is ignored. */
+	q = query(EWS_SCOPE_DEVICE, gas, EWS_PERIOD_DAY, 2024, 5, 1);
+	ck_assert_int_eq(ews_site_consumption_overall_periods(site, &q, &o),
+	                 EWS_OK);
+	ck_assert_int_eq(o.current.electricity_milli_wh, 0);
+	ck_assert_int_eq(o.previous.electricity_milli_wh, 500000);
+	ck_assert(o.has_previous_electricity);
+	ck_assert(o.has_previous_gas);
+	ck_assert_int_eq(o.previous.gas_milli_dm3, 500500);
+	ck_assert_int_eq(o.current.gas_milli_dm3, 0);
+	/* Nothing before: every "has previous" is 0, and so are the
+	 * figures. */
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_YEAR, 2024, 5, 2);
+	ck_assert_int_eq(ews_site_consumption_overall_periods(site, &q, &o),
+	                 EWS_OK);
+	ck_assert_int_eq(o.current.electricity_milli_wh, 1500000);
+	ck_assert(!o.has_previous_electricity && !o.has_previous_gas &&
+	          !o.has_previous_water);
+	ck_assert_int_eq(o.previous.electricity_milli_wh, 0);
+	ck_assert_int_eq(o.previous.gas_milli_dm3, 0);
+	ck_assert(!o.previous.estimated);
+	/* A bad period is refused, naming it, and leaves nothing. */
+	q.period = (ews_period)7;
+	FAILS(ews_site_consumption_overall_periods(site, &q, &o), EWS_EINVAL,
+	      "period");
+	ck_assert_int_eq(o.current.electricity_milli_wh, 0);
+	ck_assert(!o.has_previous_electricity);
 }
 END_TEST
 
@@ -573,6 +648,7 @@ main(void)
 
 	tcase_add_test(tc, load_group_and_site_scopes);
 	tcase_add_test(tc, overall_gives_electricity_gas_and_water);
+	tcase_add_test(tc, overall_periods_give_the_period_before_too);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("queries");

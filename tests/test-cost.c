@@ -2,8 +2,9 @@
  * Costs (TAR-3..6, CON-8) on real site databases, with time given as
  * arguments: the manual's four example rules (§7.16.3) priced over known
  * consumption and compared with costs worked out by hand, a price change
- * mid-month, a DST night, rule order, a frame that splits an hour, and
- * costs kept on ingest equal to costs recomputed after an edit.
+ * mid-month, a DST night, rule order, a frame that splits an hour,
+ * costs kept on ingest equal to costs recomputed after an edit, and the
+ * costs of a split, item by item (CON-3, CON-5).
  *
  * The meter reads 1 kWh every local hour, so an hour under tariff T costs
  * T's price exactly.
@@ -696,6 +697,250 @@ START_TEST(a_new_zone_prices_the_new_local_hours)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Splits (CON-3, CON-5)                                               */
+
+/* wh in every local hour of Rome (winter) on 2019-12-23 and 24, a Monday
+ * and a Tuesday: 19 h at T1 0.20 and 5 h at T2 0.30 each day. */
+static void
+two_weekdays(int64_t dev, double wh)
+{
+	hourly(dev, utc_ms(2019, 12, 22, 23, 0), 48, 0, wh);
+}
+
+static ews_list *
+split_of(const ews_consumption_query *q, ews_scope_kind by)
+{
+	ews_list *split = NULL;
+
+	ck_assert_msg(ews_site_consumption_split(site, q, by, &split) == EWS_OK,
+	              "split: %s", ews_error_last()->message);
+	return split;
+}
+
+static ews_list *
+split_costs(const ews_consumption_query *q, const ews_list *split)
+{
+	ews_list *costs = NULL;
+
+	ck_assert_msg(ews_site_cost_split(site, q, split, &costs) == EWS_OK,
+	              "cost split: %s", ews_error_last()->message);
+	return costs;
+}
+
+/* The cost of a period of several devices, each priced alone. */
+static int64_t
+devices_cost(const int64_t *dev, size_t n, ews_period period, int y, int m,
+             int d)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += cost(EWS_SCOPE_DEVICE, dev[i], period, y, m, d)
+		               .total_cost_micro;
+	return sum;
+}
+
+/* Each item of a split of q's period costs what its devices cost
+ * (devices[i]: those of item i, ending with 0), and the items add up to
+ * `whole`. */
+static void
+assert_split_costs(const ews_consumption_query *q, ews_scope_kind by,
+                   const int64_t *const *devices, size_t n, int64_t whole)
+{
+	ews_list *split = split_of(q, by), *costs = split_costs(q, split);
+	int64_t sum = 0;
+	size_t i, k;
+
+	ck_assert_uint_eq(ews_list_len(split), n);
+	ck_assert_uint_eq(ews_list_len(costs), n);
+	for (i = 0; i < n; i++) {
+		const ews_scope_total *t = ews_list_scope_total(split, i);
+		const ews_scope_cost *c = ews_list_scope_cost(costs, i);
+		int64_t want;
+
+		for (k = 0; devices[i][k]; k++)
+			;
+		want = devices_cost(devices[i], k, q->period, q->year,
+		                    (int)q->month, (int)q->day);
+		ck_assert_int_eq(c->scope, by);
+		ck_assert_int_eq(c->scope_id, t->scope_id);
+		ck_assert_msg(c->total_cost_micro == want,
+		              "%s: %lld, not the %lld of its devices", t->name,
+		              (long long)c->total_cost_micro, (long long)want);
+		sum += c->total_cost_micro;
+	}
+	ck_assert_ptr_null(ews_list_scope_cost(costs, n));
+	ck_assert_int_eq(sum, whole);
+	ews_list_free(costs);
+	ews_list_free(split);
+}
+
+START_TEST(a_split_costs_what_each_item_counts)
+{
+	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
+	int64_t others = load_of(EWS_ORIGIN_OTHERS);
+	int64_t floor1 = cat_add(EWS_CATEGORY_GROUP, "Floor 1");
+	int64_t floor2 = cat_add(EWS_CATEGORY_GROUP, "Floor 2");
+	/* a and c count in the site; b (in the kitchen) and d (in Others,
+	 * like a main incomer) are excluded from totals */
+	int64_t a = meter_in(1, kitchen, floor1, 0, 0);
+	int64_t b = meter_in(2, kitchen, floor1, 0, 1);
+	int64_t c = meter_in(3, 0, floor2, 0, 0);
+	int64_t d = meter_in(4, 0, floor2, 0, 1);
+	const int64_t kitchen_counted[] = { a, 0 }, others_counted[] = { c, 0 };
+	const int64_t floor1_all[] = { a, b, 0 }, floor2_all[] = { c, d, 0 };
+	/* by id: Others is a load of every site, made before the kitchen */
+	const int64_t *by_load[] = { others_counted, kitchen_counted };
+	const int64_t *by_group[] = { floor1_all, floor2_all };
+	const int64_t *with_d[] = { floor2_all, kitchen_counted };
+	ews_consumption_query q;
+	ews_list *split, *costs;
+	ews_device dv = { .version = EWS_DEVICE_VERSION };
+
+	set_zone("Europe/Rome");
+	manual_rules();
+	two_weekdays(a, 1000); /* 5.3 a day */
+	two_weekdays(b, 2000); /* 10.6 */
+	two_weekdays(c, 500);  /* 2.65 */
+	two_weekdays(d, 4000); /* 21.2 */
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2019, 12, 24);
+	ck_assert_int_eq(cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2019, 12, 24)
+	                         .total_cost_micro,
+	                 7950000);
+	/* A load's own histogram counts its excluded devices too... */
+	ck_assert_int_eq(
+	        cost(EWS_SCOPE_LOAD, others, EWS_PERIOD_DAY, 2019, 12, 24)
+	                .total_cost_micro,
+	        23850000);
+	/* ...its item of the site's split only those the site counts: the
+	 * items add up to the site's cost, to the millionth. */
+	assert_split_costs(&q, EWS_SCOPE_LOAD, by_load, 2, 7950000);
+	split = split_of(&q, EWS_SCOPE_LOAD);
+	costs = split_costs(&q, split);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 0)->scope_id, others);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 0)->total_cost_micro,
+	                 2650000);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 1)->scope_id, kitchen);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 1)->total_cost_micro,
+	                 5300000);
+	ck_assert(ews_list_scope_cost(costs, 1)->has_previous);
+	ck_assert_int_eq(
+	        ews_list_scope_cost(costs, 1)->previous_total_cost_micro,
+	        5300000);
+	ews_list_free(costs);
+	ews_list_free(split);
+	/* A group split counts every device, as the group's own cost. */
+	assert_split_costs(&q, EWS_SCOPE_GROUP, by_group, 2,
+	                   15900000 + 23850000);
+	ck_assert_int_eq(
+	        cost(EWS_SCOPE_GROUP, floor2, EWS_PERIOD_DAY, 2019, 12, 24)
+	                .total_cost_micro,
+	        23850000);
+	/* Months and years: from the month and year rows' cost columns. */
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_MONTH, 2019, 12, 1);
+	assert_split_costs(&q, EWS_SCOPE_LOAD, by_load, 2, 15900000);
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_YEAR, 2019, 1, 1);
+	assert_split_costs(&q, EWS_SCOPE_LOAD, by_load, 2, 15900000);
+	assert_split_costs(&q, EWS_SCOPE_GROUP, by_group, 2, 79500000);
+	/* The next day: listed for its previous period only. */
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2019, 12, 25);
+	split = split_of(&q, EWS_SCOPE_LOAD);
+	costs = split_costs(&q, split);
+	ck_assert_uint_eq(ews_list_len(costs), 2);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 0)->total_cost_micro, 0);
+	ck_assert(ews_list_scope_cost(costs, 0)->has_previous);
+	ck_assert_int_eq(
+	        ews_list_scope_cost(costs, 0)->previous_total_cost_micro,
+	        2650000);
+	ews_list_free(costs);
+	ews_list_free(split);
+
+	/* d counted in the site from now on: its costs move into Others'
+	 * item with its consumption, in every row. */
+	ck_assert_int_eq(ews_site_device_get(site, d, &dv), EWS_OK);
+	dv.exclude_totals = 0;
+	ck_assert_int_eq(ews_site_device_update(site, &dv), EWS_OK);
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_MONTH, 2019, 12, 1);
+	assert_split_costs(&q, EWS_SCOPE_LOAD, with_d, 2,
+	                   2 * (5300000 + 2650000 + 21200000));
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2019, 12, 24);
+	assert_split_costs(&q, EWS_SCOPE_LOAD, with_d, 2,
+	                   5300000 + 2650000 + 21200000);
+}
+END_TEST
+
+START_TEST(a_split_cost_is_rounded_once_from_the_exact_sum)
+{
+	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
+	int64_t a = meter_in(1, kitchen, 0, 0, 0);
+	int64_t b = meter_in(2, kitchen, 0, 0, 0);
+	int64_t c = meter_in(3, 0, 0, 0, 0);
+	const int64_t ab[] = { a, b };
+	ews_consumption_query q =
+	        query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2024, 5, 2);
+	ews_list *split, *costs;
+
+	ck_assert_int_eq(ews_site_flat_price_set(
+	                         site, EWS_COMMODITY_ELECTRICITY, 123457),
+	                 EWS_OK);
+	/* 5 mWh at 0.123457 a kWh: 0.617285 millionths, rounded to 1 */
+	hourly(a, utc_ms(2024, 5, 2, 10, 0), 1, 0, 0.005);
+	hourly(b, utc_ms(2024, 5, 2, 10, 0), 1, 0, 0.005);
+	hourly(c, utc_ms(2024, 5, 2, 10, 0), 1, 0, 0.005);
+	ck_assert_int_eq(devices_cost(ab, 2, EWS_PERIOD_DAY, 2024, 5, 2), 2);
+	/* the site: 15 mWh, 1.851855 millionths */
+	ck_assert_int_eq(cost(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2024, 5, 2)
+	                         .total_cost_micro,
+	                 2);
+	split = split_of(&q, EWS_SCOPE_LOAD);
+	costs = split_costs(&q, split);
+	ck_assert_uint_eq(ews_list_len(costs), 2);
+	/* Others (c): 1; the kitchen: 10 mWh, 1.23457 millionths, so 1 and
+	 * not 1 + 1: each item is priced as a whole, as the site is */
+	ck_assert_int_eq(ews_list_scope_cost(costs, 0)->total_cost_micro, 1);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 1)->scope_id, kitchen);
+	ck_assert_int_eq(ews_list_scope_cost(costs, 1)->total_cost_micro, 1);
+	ck_assert_int_eq(
+	        cost(EWS_SCOPE_LOAD, kitchen, EWS_PERIOD_DAY, 2024, 5, 2)
+	                .total_cost_micro,
+	        1);
+	ews_list_free(costs);
+	ews_list_free(split);
+}
+END_TEST
+
+START_TEST(a_cost_split_refuses_what_is_not_a_split_of_the_site)
+{
+	int64_t kitchen = cat_add(EWS_CATEGORY_LOAD, "Kitchen");
+	int64_t a = meter_in(1, kitchen, 0, 0, 0);
+	ews_consumption_query q =
+	        query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2024, 5, 2);
+	ews_list *split, *tariffs = NULL, *costs = (ews_list *)&q;
+
+	manual_rules();
+	hourly(a, utc_ms(2024, 5, 2, 10, 0), 2, 0, 1000);
+	split = split_of(&q, EWS_SCOPE_LOAD);
+	ck_assert_int_eq(ews_site_tariff_list(site, 0, &tariffs), EWS_OK);
+	FAILS(ews_site_cost_split(site, &q, tariffs, &costs), EWS_EINVAL,
+	      "split");
+	ck_assert_ptr_null(costs);
+	FAILS(ews_site_cost_split(site, &q, NULL, &costs), EWS_EINVAL, "split");
+	q.scope = EWS_SCOPE_LOAD;
+	q.scope_id = kitchen;
+	FAILS(ews_site_cost_split(site, &q, split, &costs), EWS_EINVAL,
+	      "scope");
+	q = query(EWS_SCOPE_SITE, 0, EWS_PERIOD_DAY, 2024, 5, 2);
+	q.period = (ews_period)9;
+	FAILS(ews_site_cost_split(site, &q, split, &costs), EWS_EINVAL,
+	      "period");
+	ck_assert_ptr_null(costs);
+	ews_list_free(tariffs);
+	ews_list_free(split);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -723,6 +968,13 @@ main(void)
 	tcase_add_test(tc, moving_a_device_moves_its_costs);
 	tcase_add_test(tc, a_new_zone_prices_the_new_local_hours);
 	tcase_add_test(tc, a_counter_that_stands_still_costs_nothing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("split");
+	tcase_add_test(tc, a_split_costs_what_each_item_counts);
+	tcase_add_test(tc, a_split_cost_is_rounded_once_from_the_exact_sum);
+	tcase_add_test(tc,
+	               a_cost_split_refuses_what_is_not_a_split_of_the_site);
 	suite_add_tcase(s, tc);
 	return helper_run(s);
 }

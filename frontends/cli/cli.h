@@ -290,7 +290,7 @@ void cli_print_histogram(const ews_histogram *h, const ews_cost_histogram *ch);
 /* The totals of a split as a table; costs: the total cost of each item,
  * or NULL. */
 void cli_print_split(const ews_list *split, const char *unit,
-                     const int64_t *costs, const char *currency);
+                     const ews_list *costs, const char *currency);
 /* Two histograms side by side; with costs (ca, cb not NULL), the costs
  * too, and for a pair of different commodities the costs only. */
 void cli_print_compare(const ews_histogram *ha, const ews_histogram *hb,

@@ -174,46 +174,13 @@ fail_query(ews_status st, const char *scope_opt)
 /* ------------------------------------------------------------------ */
 /* ews consumption                                                     */
 
-/* The total cost of each item of a split, for the query's period;
- * *out is owned (free). */
-static int
-split_costs(struct cli *c, const ews_consumption_query *q, ews_scope_kind by,
-            const ews_list *split, int64_t **out)
-{
-	size_t n = ews_list_len(split);
-	int64_t *v = calloc(n ? n : 1, sizeof(*v));
-	ews_cost_histogram ch;
-
-	*out = NULL;
-	if (!v) {
-		fputs("ews: out of memory\n", stderr);
-		return CLI_IO;
-	}
-	for (size_t i = 0; i < n; i++) {
-		ews_consumption_query qi = *q;
-		ews_status st;
-
-		qi.scope = by;
-		qi.scope_id = ews_list_scope_total(split, i)->scope_id;
-		st = ews_site_cost(c->site, &qi, &ch);
-		if (st != EWS_OK) {
-			free(v);
-			return fail_query(st, "--split");
-		}
-		v[i] = ch.total_cost_micro;
-	}
-	*out = v;
-	return CLI_OK;
-}
-
 static int
 run_consumption(struct cli *c, const struct cli_args *a)
 {
 	struct cquery cq;
 	ews_histogram h;
 	ews_cost_histogram ch;
-	ews_list *split = NULL;
-	int64_t *costs = NULL;
+	ews_list *split = NULL, *costs = NULL;
 	struct jw j;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 1);
@@ -232,10 +199,10 @@ run_consumption(struct cli *c, const struct cli_args *a)
 		                                &split);
 		if (st != EWS_OK)
 			return fail_query(st, "--scope");
-		if (cq.costs &&
-		    (rc = split_costs(c, &cq.q, cq.split_by, split, &costs))) {
+		if (cq.costs && (st = ews_site_cost_split(c->site, &cq.q, split,
+		                                          &costs)) != EWS_OK) {
 			ews_list_free(split);
-			return rc;
+			return fail_query(st, "--split");
 		}
 	}
 	if (a->json) {
@@ -248,7 +215,7 @@ run_consumption(struct cli *c, const struct cli_args *a)
 			cli_print_split(split, ews_commodity_unit(h.commodity),
 			                costs, cq.costs ? ch.currency : "");
 	}
-	free(costs);
+	ews_list_free(costs);
 	ews_list_free(split);
 	return CLI_OK;
 }
@@ -264,45 +231,64 @@ rec_milli(struct cli_rec *r, const char *key, int64_t milli, const char *unit)
 	cli_rec_add(r, key, "%s %s", jw_milli_text(milli, v, sizeof(v)), unit);
 }
 
-/* The key of each commodity's cost, in the order of cli_commodities. */
+/* A previous period's amount, or "-" when it has no data. */
+static void
+rec_previous(struct cli_rec *r, const char *key, int has, int64_t milli,
+             const char *unit)
+{
+	if (has)
+		rec_milli(r, key, milli, unit);
+	else
+		cli_rec_str(r, key, NULL);
+}
+
+/* The keys of each commodity's cost and its previous period's, in the
+ * order of cli_commodities. */
 static const char *const overall_cost_keys[CLI_COMMODITIES] = {
 	"electricity_cost", "gas_cost", "water_cost"
 };
+static const char *const overall_previous_cost_keys[CLI_COMMODITIES] = {
+	"previous_electricity_cost", "previous_gas_cost", "previous_water_cost"
+};
 
-/* The site's cost of each commodity in the period (CON-4 by cost), in
- * the order of cli_commodities. */
-static int
-overall_costs(struct cli *c, const ews_consumption_query *q,
-              struct shape_overall_costs *out)
+/* The costs of `ews consumption overall` (the keys of its JSON). */
+static void
+rec_overall_costs(struct cli_rec *r, const struct shape_overall_costs *oc)
 {
-	ews_cost_histogram ch;
+	char m[64];
+	int any = 0;
 
-	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < CLI_COMMODITIES; i++)
+		cli_rec_str(r, overall_cost_keys[i],
+		            cli_money_text(oc->micro[i], oc->currency, m,
+		                           sizeof(m)));
+	cli_rec_str(r, "total_cost",
+	            cli_money_text(oc->total, oc->currency, m, sizeof(m)));
 	for (size_t i = 0; i < CLI_COMMODITIES; i++) {
-		ews_consumption_query qi = *q;
-		ews_status st;
-
-		qi.commodity = cli_commodities[i];
-		st = ews_site_cost(c->site, &qi, &ch);
-		if (st != EWS_OK)
-			return fail_query(st, "--scope");
-		out->micro[i] = ch.total_cost_micro;
-		out->total += ch.total_cost_micro;
-		memcpy(out->currency, ch.currency, sizeof(out->currency));
+		any |= oc->has_previous[i];
+		cli_rec_str(r, overall_previous_cost_keys[i],
+		            oc->has_previous[i]
+		                    ? cli_money_text(oc->previous_micro[i],
+		                                     oc->currency, m, sizeof(m))
+		                    : NULL);
 	}
-	return CLI_OK;
+	cli_rec_str(r, "previous_total_cost",
+	            any ? cli_money_text(oc->previous_total, oc->currency, m,
+	                                 sizeof(m))
+	                : NULL);
 }
 
 static int
 run_overall(struct cli *c, const struct cli_args *a)
 {
 	struct cquery cq;
-	ews_overall ov;
+	ews_overall_periods ov;
+	const ews_overall *cur = &ov.current, *prev = &ov.previous;
 	ews_histogram h;
 	struct shape_overall_costs oc;
 	struct jw j;
 	struct cli_rec r = { 0 };
-	char t[EWS_TIME_TEXT_MAX], m[64];
+	char t[EWS_TIME_TEXT_MAX];
 	const char *start = NULL;
 	ews_status st;
 	int rc = read_opts(c, a, &cq, 0);
@@ -312,15 +298,17 @@ run_overall(struct cli *c, const struct cli_args *a)
 	cq.q.scope = EWS_SCOPE_SITE;
 	cq.q.scope_id = 0;
 	cq.q.commodity = EWS_COMMODITY_ELECTRICITY;
-	st = ews_site_consumption_overall(c->site, &cq.q, &ov);
+	st = ews_site_consumption_overall_periods(c->site, &cq.q, &ov);
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
 	/* The period's first local instant: that of its first bucket. */
 	st = ews_site_consumption(c->site, &cq.q, &h);
 	if (st != EWS_OK)
 		return fail_query(st, "--scope");
-	if (cq.costs && (rc = overall_costs(c, &cq.q, &oc)))
-		return rc;
+	/* The site's cost of each commodity (CON-4 by cost). */
+	if (cq.costs &&
+	    (st = shape_overall_costs_get(c->site, &cq.q, &oc)) != EWS_OK)
+		return fail_query(st, "--scope");
 	if (h.count > 0)
 		start = shape_time_text(h.buckets[0].start_ms,
 		                        h.buckets[0].utc_offset_s, t);
@@ -333,19 +321,21 @@ run_overall(struct cli *c, const struct cli_args *a)
 	}
 	cli_rec_str(&r, "period", ews_period_name(cq.q.period));
 	cli_rec_str(&r, "start", start);
-	rec_milli(&r, "electricity", ov.electricity_milli_wh, "Wh");
-	rec_milli(&r, "gas", ov.gas_milli_dm3, "dm3");
-	rec_milli(&r, "gas_kwh_equiv", ov.gas_milli_kwh_equiv, "kWh");
-	rec_milli(&r, "water", ov.water_milli_dm3, "dm3");
-	cli_rec_str(&r, "estimated", cli_yes_no(ov.estimated));
-	for (size_t i = 0; cq.costs && i < CLI_COMMODITIES; i++)
-		cli_rec_str(
-		        &r, overall_cost_keys[i],
-		        cli_money_text(oc.micro[i], oc.currency, m, sizeof(m)));
+	rec_milli(&r, "electricity", cur->electricity_milli_wh, "Wh");
+	rec_milli(&r, "gas", cur->gas_milli_dm3, "dm3");
+	rec_milli(&r, "gas_kwh_equiv", cur->gas_milli_kwh_equiv, "kWh");
+	rec_milli(&r, "water", cur->water_milli_dm3, "dm3");
+	cli_rec_str(&r, "estimated", cli_yes_no(cur->estimated));
+	rec_previous(&r, "previous_electricity", ov.has_previous_electricity,
+	             prev->electricity_milli_wh, "Wh");
+	rec_previous(&r, "previous_gas", ov.has_previous_gas,
+	             prev->gas_milli_dm3, "dm3");
+	rec_previous(&r, "previous_gas_kwh_equiv", ov.has_previous_gas,
+	             prev->gas_milli_kwh_equiv, "kWh");
+	rec_previous(&r, "previous_water", ov.has_previous_water,
+	             prev->water_milli_dm3, "dm3");
 	if (cq.costs)
-		cli_rec_str(
-		        &r, "total_cost",
-		        cli_money_text(oc.total, oc.currency, m, sizeof(m)));
+		rec_overall_costs(&r, &oc);
 	cli_rec_print(&r, stdout);
 	return CLI_OK;
 }
@@ -557,12 +547,18 @@ static const struct cli_verb consumption_verbs[] = {
 	  "--period P --date D [--costs] [--json]",
 	  "The site's totals of every commodity in a period: electricity\n"
 	  "(Wh), gas (dm3, and kWh-equivalent through the setting\n"
-	  "gas_factor_kwh_per_m3) and water (dm3). With --json:\n"
+	  "gas_factor_kwh_per_m3) and water (dm3), and those of the period\n"
+	  "before. With --json:\n"
 	  "  {\"period\", \"start\", \"electricity_wh\", \"gas_dm3\",\n"
-	  "  \"gas_kwh_equiv\", \"water_dm3\", \"estimated\"}\n"
-	  "and with --costs \"currency\", \"electricity_cost\", "
-	  "\"gas_cost\",\n"
-	  "\"water_cost\" and \"total_cost\" (priced consumption only).\n"
+	  "  \"gas_kwh_equiv\", \"water_dm3\", \"estimated\",\n"
+	  "  \"previous_electricity_wh\", \"previous_gas_dm3\",\n"
+	  "  \"previous_gas_kwh_equiv\", \"previous_water_dm3\"}\n"
+	  "(a previous figure is null when nothing was recorded then), and\n"
+	  "with --costs \"currency\", \"electricity_cost\", \"gas_cost\",\n"
+	  "\"water_cost\", \"total_cost\" (priced consumption only) and\n"
+	  "\"previous_electricity_cost\", \"previous_gas_cost\",\n"
+	  "\"previous_water_cost\", \"previous_total_cost\" (null without\n"
+	  "data).\n"
 	  "\n"
 	  "Options:\n" PERIOD_HELP COSTS_HELP },
 	{ "compare", run_compare, compare_opts, 0, 0,

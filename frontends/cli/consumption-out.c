@@ -184,9 +184,9 @@ cli_print_histogram(const ews_histogram *h, const ews_cost_histogram *ch)
 		print_by_tariff(ch, unit);
 }
 
-/* costs: the total cost of each item, or NULL. */
+/* costs: the cost of each item (ews_site_cost_split()), or NULL. */
 void
-cli_print_split(const ews_list *split, const char *unit, const int64_t *costs,
+cli_print_split(const ews_list *split, const char *unit, const ews_list *costs,
                 const char *currency)
 {
 	static const char *const headers[] = { "id", "name", "total",
@@ -209,10 +209,14 @@ cli_print_split(const ews_list *split, const char *unit, const int64_t *costs,
 			                      sizeof(a)));
 		else
 			cli_table_cell(t, "-");
-		if (costs)
-			cli_table_cell(t, "%s",
-			               cli_money_text(costs[i], currency, a,
-			                              sizeof(a)));
+		if (costs && ews_list_scope_cost(costs, i))
+			cli_table_cell(
+			        t, "%s",
+			        cli_money_text(ews_list_scope_cost(costs, i)
+			                               ->total_cost_micro,
+			                       currency, a, sizeof(a)));
+		else if (costs)
+			cli_table_cell(t, "-");
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);

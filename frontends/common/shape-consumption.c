@@ -7,6 +7,8 @@
  * exact decimals (jw_milli); money is millionths of the currency
  * (jw_money). Neither goes through floating point.
  */
+#include <string.h>
+
 #include "shapes.h"
 
 const char *
@@ -149,7 +151,7 @@ shape_histogram(struct jw *j, const ews_histogram *h,
 }
 
 void
-shape_split(struct jw *j, const ews_list *split, const int64_t *costs)
+shape_split(struct jw *j, const ews_list *split, const ews_list *costs)
 {
 	jw_array_begin(j, 0);
 	for (size_t i = 0; i < ews_list_len(split); i++) {
@@ -161,8 +163,10 @@ shape_split(struct jw *j, const ews_list *split, const int64_t *costs)
 		totals(j, s->total_milli, s->has_previous,
 		       s->previous_total_milli);
 		jw_field_bool(j, "estimated", s->estimated);
-		if (costs)
-			jw_field_money(j, "cost", costs[i]);
+		if (costs && ews_list_scope_cost(costs, i))
+			jw_field_money(j, "cost",
+			               ews_list_scope_cost(costs, i)
+			                       ->total_cost_micro);
 		jw_object_end(j);
 	}
 	jw_array_end(j);
@@ -171,7 +175,7 @@ shape_split(struct jw *j, const ews_list *split, const int64_t *costs)
 void
 shape_consumption(struct jw *j, const ews_histogram *h,
                   const ews_cost_histogram *ch, const ews_list *split,
-                  const int64_t *costs)
+                  const ews_list *costs)
 {
 	jw_object_begin(j);
 	histogram_fields(j, h, ch);
@@ -197,26 +201,103 @@ shape_compare(struct jw *j, const ews_histogram *ha, const ews_histogram *hb,
 /* ------------------------------------------------------------------ */
 /* Overall, measures                                                   */
 
+ews_status
+shape_overall_costs_get(ews_site *site, const ews_consumption_query *q,
+                        struct shape_overall_costs *out)
+{
+	static const ews_commodity each[3] = { EWS_COMMODITY_ELECTRICITY,
+		                               EWS_COMMODITY_GAS,
+		                               EWS_COMMODITY_WATER };
+	ews_cost_histogram ch;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < 3; i++) {
+		ews_consumption_query qi = *q;
+		ews_status st;
+
+		qi.scope = EWS_SCOPE_SITE;
+		qi.scope_id = 0;
+		qi.commodity = each[i];
+		if ((st = ews_site_cost(site, &qi, &ch)) != EWS_OK)
+			return st;
+		out->micro[i] = ch.total_cost_micro;
+		out->total += ch.total_cost_micro;
+		out->has_previous[i] = ch.has_previous;
+		if (ch.has_previous) {
+			out->previous_micro[i] = ch.previous_total_cost_micro;
+			out->previous_total += ch.previous_total_cost_micro;
+		}
+		memcpy(out->currency, ch.currency, sizeof(out->currency));
+	}
+	return EWS_OK;
+}
+
+/* A previous period's figure: v, or null when it has no data. */
+static void
+field_previous_milli(struct jw *j, const char *key, int has, int64_t v)
+{
+	jw_key(j, key);
+	if (has)
+		jw_milli(j, v);
+	else
+		jw_null(j);
+}
+
+static void
+field_previous_money(struct jw *j, const char *key, int has, int64_t v)
+{
+	if (has) {
+		jw_field_money(j, key, v);
+	} else {
+		jw_key(j, key);
+		jw_null(j);
+	}
+}
+
 void
 shape_overall(struct jw *j, ews_period period, const char *start,
-              const ews_overall *ov, const struct shape_overall_costs *costs)
+              const ews_overall_periods *ov,
+              const struct shape_overall_costs *costs)
 {
 	static const char *const cost_keys[3] = { "electricity_cost",
 		                                  "gas_cost", "water_cost" };
+	static const char *const previous_cost_keys[3] = {
+		"previous_electricity_cost", "previous_gas_cost",
+		"previous_water_cost"
+	};
+	const ews_overall *cur = &ov->current, *prev = &ov->previous;
+	int any = 0;
 
 	jw_object_begin(j);
 	jw_field_str(j, "period", ews_period_name(period));
 	jw_field_str(j, "start", start);
-	jw_field_milli(j, "electricity_wh", ov->electricity_milli_wh);
-	jw_field_milli(j, "gas_dm3", ov->gas_milli_dm3);
-	jw_field_milli(j, "gas_kwh_equiv", ov->gas_milli_kwh_equiv);
-	jw_field_milli(j, "water_dm3", ov->water_milli_dm3);
-	jw_field_bool(j, "estimated", ov->estimated);
+	jw_field_milli(j, "electricity_wh", cur->electricity_milli_wh);
+	jw_field_milli(j, "gas_dm3", cur->gas_milli_dm3);
+	jw_field_milli(j, "gas_kwh_equiv", cur->gas_milli_kwh_equiv);
+	jw_field_milli(j, "water_dm3", cur->water_milli_dm3);
+	jw_field_bool(j, "estimated", cur->estimated);
+	field_previous_milli(j, "previous_electricity_wh",
+	                     ov->has_previous_electricity,
+	                     prev->electricity_milli_wh);
+	field_previous_milli(j, "previous_gas_dm3", ov->has_previous_gas,
+	                     prev->gas_milli_dm3);
+	field_previous_milli(j, "previous_gas_kwh_equiv", ov->has_previous_gas,
+	                     prev->gas_milli_kwh_equiv);
+	field_previous_milli(j, "previous_water_dm3", ov->has_previous_water,
+	                     prev->water_milli_dm3);
 	if (costs) {
 		jw_field_str(j, "currency", costs->currency);
 		for (size_t i = 0; i < 3; i++)
 			jw_field_money(j, cost_keys[i], costs->micro[i]);
 		jw_field_money(j, "total_cost", costs->total);
+		for (size_t i = 0; i < 3; i++) {
+			field_previous_money(j, previous_cost_keys[i],
+			                     costs->has_previous[i],
+			                     costs->previous_micro[i]);
+			any |= costs->has_previous[i];
+		}
+		field_previous_money(j, "previous_total_cost", any,
+		                     costs->previous_total);
 	}
 	jw_object_end(j);
 }

@@ -76,8 +76,9 @@ void shape_poll(struct jw *j, int64_t t_ms, const ews_list *results,
                 const ews_list *readings);
 /* The outcome of a samples import: {"path", "lines", "samples"}. */
 void shape_import(struct jw *j, const char *path, const ews_import_result *res);
-/* An ews_event: a change of device status. */
-void shape_event(struct jw *j, const void *event);
+/* An ews_event_entry: a change of device status, with the names of its
+ * device and gateway (null when deleted). */
+void shape_event(struct jw *j, const void *entry);
 
 /* ------------------------------------------------------------------ */
 /* Consumption: shape-consumption.c                                    */
@@ -85,29 +86,38 @@ void shape_event(struct jw *j, const void *event);
 /* A histogram; with the costs of ch unless it is NULL. */
 void shape_histogram(struct jw *j, const ews_histogram *h,
                      const ews_cost_histogram *ch);
-/* The totals of a split, an array; costs: the total cost of each item,
- * or NULL. */
-void shape_split(struct jw *j, const ews_list *split, const int64_t *costs);
+/* The totals of a split, an array; costs: the cost of each item
+ * (ews_site_cost_split() of split), or NULL. */
+void shape_split(struct jw *j, const ews_list *split, const ews_list *costs);
 /* `ews consumption`: a histogram, with "split" unless split is NULL. */
 void shape_consumption(struct jw *j, const ews_histogram *h,
                        const ews_cost_histogram *ch, const ews_list *split,
-                       const int64_t *costs);
+                       const ews_list *costs);
 /* Two histograms: {"a": histogram, "b": histogram}; ca, cb as ch. */
 void shape_compare(struct jw *j, const ews_histogram *ha,
                    const ews_histogram *hb, const ews_cost_histogram *ca,
                    const ews_cost_histogram *cb);
 
-/* The site's cost of each commodity in a period. */
+/* The site's cost of each commodity in a period and in the one before. */
 struct shape_overall_costs {
 	char currency[4];
 	int64_t micro[3]; /* electricity, gas, water */
 	int64_t total;
+	int64_t previous_micro[3]; /* the period before, by commodity */
+	int has_previous[3];       /* it has recorded data */
+	int64_t previous_total;    /* of the commodities with data */
 };
 
-/* The site's totals in a period; start: its first local instant (or
- * NULL); with costs unless it is NULL. */
+/* Fill *out from ews_site_cost() of the site for each commodity, in q's
+ * period (q's scope and commodity are ignored). */
+ews_status shape_overall_costs_get(ews_site *site,
+                                   const ews_consumption_query *q,
+                                   struct shape_overall_costs *out);
+
+/* The site's totals in a period and the one before; start: its first
+ * local instant (or NULL); with costs unless it is NULL. */
 void shape_overall(struct jw *j, ews_period period, const char *start,
-                   const ews_overall *ov,
+                   const ews_overall_periods *ov,
                    const struct shape_overall_costs *costs);
 /* Minimum, mean and maximum of a quantity per bucket. */
 void shape_measures(struct jw *j, const ews_measure_histogram *m);
@@ -154,6 +164,7 @@ const void *shape_at_gateway(const ews_list *list, size_t i);
 const void *shape_at_category(const ews_list *list, size_t i);
 const void *shape_at_reading(const ews_list *list, size_t i);
 const void *shape_at_poll_result(const ews_list *list, size_t i);
+/* An event list's ews_event_entry. */
 const void *shape_at_event(const ews_list *list, size_t i);
 const void *shape_at_price(const ews_list *list, size_t i);
 /* Every item of a list as a JSON array of fn's shape. */

@@ -196,35 +196,6 @@ consumption_params(struct ewsd_req *q, ews_consumption_query *cq,
 	         : 0;
 }
 
-/* The total cost of each item of a split, for the query's period; *out
- * is owned (free). */
-static ews_status
-split_costs(struct ewsd_req *q, const ews_consumption_query *cq,
-            ews_scope_kind by, const ews_list *split, int64_t **out)
-{
-	size_t n = ews_list_len(split);
-	int64_t *v = calloc(n ? n : 1, sizeof(*v));
-	ews_cost_histogram ch;
-
-	*out = NULL;
-	if (!v)
-		return EWS_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		ews_consumption_query qi = *cq;
-		ews_status st;
-
-		qi.scope = by;
-		qi.scope_id = ews_list_scope_total(split, i)->scope_id;
-		if ((st = ews_site_cost(q->d->site, &qi, &ch)) != EWS_OK) {
-			free(v);
-			return st;
-		}
-		v[i] = ch.total_cost_micro;
-	}
-	*out = v;
-	return EWS_OK;
-}
-
 static void
 get_consumption(struct ewsd_req *q)
 {
@@ -232,8 +203,7 @@ get_consumption(struct ewsd_req *q)
 	struct cwant w;
 	ews_histogram h;
 	ews_cost_histogram ch;
-	ews_list *split = NULL;
-	int64_t *costs = NULL;
+	ews_list *split = NULL, *costs = NULL;
 	const char *about = "id"; /* the parameter a refusal is about */
 	ews_status st;
 
@@ -250,7 +220,7 @@ get_consumption(struct ewsd_req *q)
 		                                &split);
 	if (st == EWS_OK && w.split && w.costs) {
 		about = "split";
-		st = split_costs(q, &cq, w.split_by, split, &costs);
+		st = ews_site_cost_split(q->d->site, &cq, split, &costs);
 	}
 	if (st == EWS_OK) {
 		shape_consumption(ewsd_reply_begin(q), &h, w.costs ? &ch : NULL,
@@ -259,7 +229,7 @@ get_consumption(struct ewsd_req *q)
 	} else {
 		reply_refusal(q, st, about);
 	}
-	free(costs);
+	ews_list_free(costs);
 	ews_list_free(split);
 }
 
@@ -507,37 +477,12 @@ get_datalogger(struct ewsd_req *q)
 /* ------------------------------------------------------------------ */
 /* GET /api/v1/consumption/overall                                     */
 
-/* The site's cost of each commodity in the period (CON-4 by cost). */
-static ews_status
-overall_costs(struct ewsd_req *q, const ews_consumption_query *cq,
-              struct shape_overall_costs *out)
-{
-	static const ews_commodity each[3] = { EWS_COMMODITY_ELECTRICITY,
-		                               EWS_COMMODITY_GAS,
-		                               EWS_COMMODITY_WATER };
-	ews_cost_histogram ch;
-
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < 3; i++) {
-		ews_consumption_query qi = *cq;
-		ews_status st;
-
-		qi.commodity = each[i];
-		if ((st = ews_site_cost(q->d->site, &qi, &ch)) != EWS_OK)
-			return st;
-		out->micro[i] = ch.total_cost_micro;
-		out->total += ch.total_cost_micro;
-		memcpy(out->currency, ch.currency, sizeof(out->currency));
-	}
-	return EWS_OK;
-}
-
 static void
 get_overall(struct ewsd_req *q)
 {
 	static const char *const known[] = { "period", "date", "costs", NULL };
 	ews_consumption_query cq;
-	ews_overall ov;
+	ews_overall_periods ov;
 	ews_histogram h;
 	struct shape_overall_costs oc;
 	char t[EWS_TIME_TEXT_MAX];
@@ -552,12 +497,12 @@ get_overall(struct ewsd_req *q)
 	cq.scope = EWS_SCOPE_SITE;
 	cq.scope_id = 0;
 	cq.commodity = EWS_COMMODITY_ELECTRICITY;
-	st = ews_site_consumption_overall(q->d->site, &cq, &ov);
+	st = ews_site_consumption_overall_periods(q->d->site, &cq, &ov);
 	/* The period's first local instant: that of its first bucket. */
 	if (st == EWS_OK)
 		st = ews_site_consumption(q->d->site, &cq, &h);
 	if (st == EWS_OK && costs)
-		st = overall_costs(q, &cq, &oc);
+		st = shape_overall_costs_get(q->d->site, &cq, &oc);
 	if (st != EWS_OK) {
 		reply_refusal(q, st, NULL);
 		return;
@@ -683,8 +628,8 @@ const struct ewsd_route ewsd_consumption_routes[] = {
 	  "file to download, with the site's CSV settings" },
 	{ "GET", "/api/v1/consumption/overall", get_overall, EWSD_PAGES,
 	  EWS_PAGE_CONSUMPTION,
-	  "The site's totals of every commodity in a period (?period=&date="
-	  "&costs=1)" },
+	  "The site's totals of every commodity in a period and the one "
+	  "before (?period=&date=&costs=1)" },
 	{ "GET", "/api/v1/consumption/compare", get_compare, EWSD_PAGES,
 	  EWS_PAGE_CONSUMPTION,
 	  "Two devices' histograms side by side (?id=&with=&period=&date="

@@ -117,6 +117,21 @@ struct ewsd_session; /* auth.c */
 
 enum { EWSD_IDS_MAX = 4 };
 
+/*
+ * A field as libews names it and as the request does: libews names the
+ * fields of its structs ("register", "load"), a request its own keys
+ * ("reg_address", "load_id"). A handler whose request names a field
+ * otherwise points q->fields at such a list, ended by a NULL lib, and
+ * every libews refusal it replies (ewsd_reply_status) names the
+ * request's field, in "field" and at the start of the message. `code`
+ * other than EWS_OK renames only a refusal with that status (libews's
+ * "device" is the path's device, except when switching it ON is denied).
+ */
+struct ewsd_field_name {
+	const char *lib, *req;
+	ews_status code;
+};
+
 struct ewsd_req {
 	struct ewsd *d;
 	struct evhttp_request *r;
@@ -134,6 +149,7 @@ struct ewsd_req {
 	struct jw jw;
 	int64_t now_ms;
 	int replied;
+	const struct ewsd_field_name *fields; /* NULL: libews's names */
 };
 
 /* Every route table, a NULL-terminated list (routes.c); each table ends
@@ -178,7 +194,8 @@ void ewsd_reply_empty(struct ewsd_req *q, int http_status); /* 204 */
 void ewsd_reply_error(struct ewsd_req *q, int http_status, const char *code,
                       const char *field, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
-/* A libews failure: its HTTP status, code, field and message. */
+/* A libews failure: its HTTP status, code, field and message; the field
+ * under the request's name when q->fields renames it. */
 void ewsd_reply_status(struct ewsd_req *q, ews_status st);
 /* EWS_OK: 200 with every item of list (taken by at) written by fn, as
  * an array; else the failure. Frees the list either way. */

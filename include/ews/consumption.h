@@ -154,6 +154,32 @@ EWS_API ews_status ews_site_consumption_overall(ews_site *site,
 						const ews_consumption_query *q,
 						ews_overall *out);
 
+/** The site's totals of a period and of the one before it (CON-4). */
+typedef struct ews_overall_periods {
+	ews_overall current;  /* q's period */
+	ews_overall previous; /* yesterday, last month, last year, the
+	                         previous decade */
+	/* Something of the commodity was recorded in the period before;
+	 * when not, its figures in `previous` are 0 and mean "no data". */
+	int has_previous_electricity;
+	int has_previous_gas;
+	int has_previous_water;
+} ews_overall_periods;
+
+/**
+ * The overall totals of q's period, as ews_site_consumption_overall()
+ * gives them, and those of the period before it ("this month vs last
+ * month", CON-4), read in one transaction. q's scope and commodity are
+ * ignored.
+ * @param site the site.
+ * @param q the period: period, year, month, day.
+ * @param out both periods' totals; all zero on failure.
+ * @return EWS_OK; EWS_EINVAL (field named: "period", "date", ...).
+ */
+EWS_API ews_status ews_site_consumption_overall_periods(
+	ews_site *site, const ews_consumption_query *q,
+	ews_overall_periods *out);
+
 /** Recorded values of a measured quantity in one bucket (CON-7). */
 typedef struct ews_measure_bucket {
 	int64_t start_ms;

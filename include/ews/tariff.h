@@ -286,5 +286,40 @@ EWS_API ews_status ews_site_cost(ews_site *site,
 				 const ews_consumption_query *q,
 				 ews_cost_histogram *out);
 
+/** The cost of one item of a split. */
+typedef struct ews_scope_cost {
+	ews_scope_kind scope; /* EWS_SCOPE_LOAD or EWS_SCOPE_GROUP */
+	int64_t scope_id;
+	int64_t total_cost_micro;          /* of the priced consumption */
+	int64_t previous_total_cost_micro; /* the period before */
+	int has_previous; /* the period before has recorded data */
+} ews_scope_cost;
+
+/**
+ * The cost of each item of a split of the site (CON-3, CON-5, CON-8),
+ * over q's period and the one before: item i of *out is the cost of
+ * exactly the devices whose consumption item i of `split` totals. For a
+ * load split these are the load's devices not excluded from totals, so
+ * that the items' costs add up to the site's; for a group split, every
+ * device of the group, as ews_site_cost() of the group gives. Each cost
+ * is rounded once from its exact sum (as ews_site_cost() rounds), so the
+ * items of a load split add up to the site's cost within a millionth per
+ * item.
+ * @param site the site.
+ * @param q the query `split` was made with (ews_site_consumption_split()).
+ * @param split a split (its items name the loads or groups).
+ * @param out the costs, one per item of split, in its order.
+ * @return EWS_OK; EWS_EINVAL (field named: "split" when it is not a
+ *         split, or a field of q).
+ * Owned: release *out with ews_list_free().
+ */
+EWS_API ews_status ews_site_cost_split(ews_site *site,
+				       const ews_consumption_query *q,
+				       const ews_list *split, ews_list **out);
+
+/** Item i of a split's costs, or NULL. */
+EWS_API const ews_scope_cost *ews_list_scope_cost(const ews_list *list,
+						  size_t i);
+
 EWS_END_DECLS
 #endif /* EWS_TARIFF_H */

@@ -353,10 +353,20 @@ class TestConsumptionUTC(ImportCase):
                              "start": "2024-03-31T00:00:00Z",
                              "electricity_wh": 500, "gas_dm3": 0,
                              "gas_kwh_equiv": 0, "water_dm3": 0,
-                             "estimated": False})
+                             "estimated": False,
+                             "previous_electricity_wh": None,
+                             "previous_gas_dm3": None,
+                             "previous_gas_kwh_equiv": None,
+                             "previous_water_dm3": None})
         out = self.ok("consumption", "overall", "--period", "day", "--date",
                       "2024-03-31")
         self.assertRegex(out, r"(?m)^electricity +500 Wh$")
+        self.assertRegex(out, r"(?m)^previous_electricity +-$")
+        # The next day: this one is its previous.
+        o = self.json("consumption", "overall", "--period", "day", "--date",
+                      "2024-04-01")
+        self.assertEqual((o["electricity_wh"], o["previous_electricity_wh"],
+                          o["previous_water_dm3"]), (0, 500, None))
 
     def test_compare_two_meters(self):
         d2 = self.meter(self.gw, 2, "m2")

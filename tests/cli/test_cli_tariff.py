@@ -748,6 +748,10 @@ class TestCosts(TariffCase):
         self.assertNotIn("cost", h["buckets"][0])
 
     def test_split(self):
+        # A main meter excluded from totals, in Others with m1: Others'
+        # item of the split counts m1 only, and costs what m1 costs.
+        main = self.meter(self.gw, 2, "main", "--exclude-totals")
+        self.counters(main, "active_energy_import", 5000)
         h = self.costs("2024-03-01", "month", "site", "--split", "load")
         self.assertEqual(h["total_cost"], 31.8)
         self.assertTrue(h["split"])
@@ -756,6 +760,18 @@ class TestCosts(TariffCase):
                                        "previous_total", "estimated",
                                        "cost"])
         self.assertEqual(sum(s["cost"] for s in h["split"]), 31.8)
+        others = [s for s in h["split"] if s["total"]]
+        self.assertEqual([(s["total"], s["cost"]) for s in others],
+                         [(192000, 31.8)])
+        # The load's own histogram counts the main meter too.
+        whole = self.costs("2024-03-01", "month",
+                           "load:%d" % others[0]["id"])
+        self.assertEqual((whole["total"], whole["total_cost"]),
+                         (6 * 192000, 6 * 31.8))
+        out = self.ok("consumption", "--scope", "site", "--period", "month",
+                      "--date", "2024-03-01", "--costs", "--split", "load")
+        self.assertRegex(out, r"(?m)^%d +Others +192000 Wh +- +31\.8 EUR$"
+                         % others[0]["id"])
         out = self.ok("consumption", "--scope", "site", "--period", "month",
                       "--date", "2024-03-01", "--costs", "--split", "group")
         self.assertIn("cost", out)
@@ -764,18 +780,39 @@ class TestCosts(TariffCase):
         self.ok("price", "add", "--commodity", "water", "--price", "2")
         o = self.json("consumption", "overall", "--period", "month",
                       "--date", "2024-03-01", "--costs")
-        self.assertEqual(list(o)[-5:], ["currency", "electricity_cost",
+        self.assertEqual(list(o)[-9:], ["currency", "electricity_cost",
                                         "gas_cost", "water_cost",
-                                        "total_cost"])
+                                        "total_cost",
+                                        "previous_electricity_cost",
+                                        "previous_gas_cost",
+                                        "previous_water_cost",
+                                        "previous_total_cost"])
         self.assertEqual((o["currency"], o["electricity_cost"],
                           o["gas_cost"], o["water_cost"], o["total_cost"]),
                          ("EUR", 31.8, 0, 0, 31.8))
+        # February has no data: no previous figure, no previous cost.
+        self.assertEqual([o[k] for k in o if k.startswith("previous_")],
+                         [None] * 8)
         self.assertNotIn("total_cost", self.json(
             "consumption", "overall", "--period", "month", "--date",
             "2024-03-01"))
         out = self.ok("consumption", "overall", "--period", "month",
                       "--date", "2024-03-01", "--costs")
         self.assertRegex(out, r"(?m)^total_cost +31\.8 EUR$")
+        self.assertRegex(out, r"(?m)^previous_total_cost +-$")
+        # Tuesday against Monday: 5.3 each.
+        o = self.json("consumption", "overall", "--period", "day",
+                      "--date", "2024-03-05", "--costs")
+        self.assertEqual((o["electricity_wh"], o["previous_electricity_wh"],
+                          o["previous_gas_dm3"], o["electricity_cost"],
+                          o["previous_electricity_cost"],
+                          o["previous_gas_cost"], o["previous_total_cost"]),
+                         (24000, 24000, None, 5.3, 5.3, None, 5.3))
+        out = self.ok("consumption", "overall", "--period", "day",
+                      "--date", "2024-03-05", "--costs")
+        self.assertRegex(out, r"(?m)^previous_electricity +24000 Wh$")
+        self.assertRegex(out, r"(?m)^previous_gas +-$")
+        self.assertRegex(out, r"(?m)^previous_total_cost +5\.3 EUR$")
 
     def test_compare_by_cost(self):
         gas = self.add("device", "add", "--gateway", self.gw, "--model",

@@ -6,9 +6,15 @@ an exit code other than 0 or a sanitizer report.
 
     test_access.py   USR-1..4: login, default codes, users, brute force,
                      CSRF, rights
+    test_consumption.py  CON-3..5, CON-8: splits and their costs; CON-4:
+                     the overall view and the period before it
     test_api.py      errors, settings, system (SYS-3) and the database's
                      optimization, openapi.json
     test_datalogger.py  CON-9: the histogram as datalogger.csv (HIS-2)
+    test_events.py   ACQ-4, NOT-4: the event log, its names, filters and
+                     pages
+    test_fields.py   refusals name the request's fields; gateway Test
+                     outcomes (INS-5)
     test_rights.py   USR-4: every route as every default user
     test_serving.py  the UI's files, Chart.js, HTTPS, clean stop, SIGHUP
 
@@ -25,7 +31,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ewsdtest import EWS, EWSD, SIM  # noqa: E402
 from test_access import *  # noqa: E402,F401,F403
 from test_api import *  # noqa: E402,F401,F403
+from test_consumption import *  # noqa: E402,F401,F403
 from test_datalogger import *  # noqa: E402,F401,F403
+from test_events import *  # noqa: E402,F401,F403
+from test_fields import *  # noqa: E402,F401,F403
 from test_rights import *  # noqa: E402,F401,F403
 from test_serving import *  # noqa: E402,F401,F403
 
