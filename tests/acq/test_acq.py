@@ -11,7 +11,6 @@ import glob
 import json
 import math
 import os
-import select
 import socket
 import struct
 import subprocess
@@ -30,6 +29,11 @@ UNIT_FACTOR = {"kWh": 1e3, "MWh": 1e6, "kvarh": 1e3, "Mvarh": 1e6,
 STATES = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6,
           "open": 0, "closed": 1, "tripped": 2}
 TABLE = {1: "co", 2: "di", 3: "hr", 4: "ir"}
+
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "peers"))
+from ports import closed_port, silent_port  # noqa: E402
 
 
 def encode(reg, i):
@@ -86,38 +90,6 @@ def serve_model(model, unit, tables):
             used.add((reg["function"], a))
         want[(reg["quantity"], reg.get("order", 0))] = expected(reg, raw)
     return want
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def silent_port():
-    """A loopback port that answers no SYN, as an address that drops
-    packets (192.0.2.10) but without leaving the machine: its listener's
-    queue (backlog 0) is filled by connections never accepted, after which
-    Linux drops every SYN. Connections are made until one does not complete
-    within 200 ms. Returns (port, the sockets to close)."""
-    lis = socket.socket()
-    lis.bind(("127.0.0.1", 0))
-    lis.listen(0)
-    port = lis.getsockname()[1]
-    keep = [lis]
-    for _ in range(16):
-        c = socket.socket()
-        c.setblocking(False)
-        keep.append(c)
-        if c.connect_ex(("127.0.0.1", port)) == 0:
-            continue
-        if not select.select([], [c], [], 0.2)[1]:
-            return port, keep
-    for k in keep:
-        k.close()
-    raise AssertionError("the listen queue never filled")
 
 
 class Peer:
@@ -309,7 +281,7 @@ class AcqTest(unittest.TestCase):
         out = json.loads(self.ews("gateway", "test", str(self.gw), "--json"))
         self.assertEqual(out["outcome"], "ok")
         dead = self.ews("gateway", "add", "--name", "dead", "--ip",
-                        "127.0.0.1", "--port", str(free_port())).strip()
+                        "127.0.0.1", "--port", str(closed_port())).strip()
         res = self.run_ews("gateway", "test", dead, "--json")
         self.assertEqual(res.returncode, 3)
         self.assertEqual(json.loads(res.stdout)["outcome"], "refused")
@@ -374,7 +346,7 @@ class PollTest(unittest.TestCase):
             live_gw = ews("gateway", "add", "--name", "live", "--ip",
                           "127.0.0.1", "--port", peer.port).strip()
             dead_gw = ews("gateway", "add", "--name", "dead", "--ip",
-                          "127.0.0.1", "--port", free_port()).strip()
+                          "127.0.0.1", "--port", closed_port()).strip()
             live = int(ews("device", "add", "--gateway", live_gw, "--model",
                            "eastron_sdm630", "--address", 1, "--name",
                            "Main"))
