@@ -5,8 +5,8 @@
 
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
-import { h, clear, table, button, confirm, notice, field, clearErrors } from '../../ui.js';
-import { busy, refusalBox, section, subTabs, showFieldError, saveSetting, priceText, commodityUnit, swatch, byId, markRows, dateOnly, again } from './common.js';
+import { h, clear, table, button, notice, field, clearErrors } from '../../ui.js';
+import { busy, deleteButton, refusalBox, section, subTabs, showFieldError, saveSetting, priceText, commodityUnit, swatch, byId, markRows, dateOnly, again } from './common.js';
 import { tariffDialog } from './tariffs.js';
 import { ruleDialog, DAYS } from './rules.js';
 
@@ -115,23 +115,7 @@ function tariffActions(x, open, refusal, rerender) {
 	const edit = button(t('sys.bill.edit_tariff'), () => open(x), 'small');
 	edit.dataset.action = 'edit';
 	edit.setAttribute('aria-label', t('sys.bill.edit_label', { name: x.name }));
-	const del = button(t('ui.delete'), async () => {
-		refusal.clear();
-		if (!(await confirm(t('ui.confirm_delete', { name: x.name }), { okLabel: t('ui.delete') }))) {
-			return;
-		}
-		await busy(del, async () => {
-			try {
-				await api.del(`/tariffs/${x.id}`);
-				notice(t('ui.deleted'));
-				await rerender();
-			} catch (err) {
-				refusal.show(err);
-			}
-		});
-	}, 'small');
-	del.dataset.action = 'delete';
-	del.setAttribute('aria-label', t('sys.bill.delete_label', { name: x.name }));
+	const del = deleteButton({ question: t('ui.confirm_delete', { name: x.name }), path: `/tariffs/${x.id}`, refusal, done: rerender, ariaLabel: t('sys.bill.delete_label', { name: x.name }) });
 	return h('div', { class: 'actions' }, edit, del);
 }
 
@@ -186,23 +170,7 @@ function ruleActions(r, { first, last, open, refusal, rerender }) {
 	const edit = button(t('ui.edit'), () => open(r), 'small');
 	edit.dataset.action = 'edit';
 	edit.setAttribute('aria-label', t('sys.bill.edit_rule_label', { n: r.position }));
-	const del = button(t('ui.delete'), async () => {
-		refusal.clear();
-		if (!(await confirm(t('sys.bill.confirm_rule', { n: r.position }), { okLabel: t('ui.delete') }))) {
-			return;
-		}
-		await busy(del, async () => {
-			try {
-				await api.del(`/rules/${r.id}`);
-				notice(t('ui.deleted'));
-				await rerender();
-			} catch (err) {
-				refusal.show(err);
-			}
-		});
-	}, 'small');
-	del.dataset.action = 'delete';
-	del.setAttribute('aria-label', t('sys.bill.delete_rule_label', { n: r.position }));
+	const del = deleteButton({ question: t('sys.bill.confirm_rule', { n: r.position }), path: `/rules/${r.id}`, refusal, done: rerender, ariaLabel: t('sys.bill.delete_rule_label', { n: r.position }) });
 	return h('div', { class: 'actions' }, up, down, edit, del);
 }
 

@@ -5,8 +5,8 @@
 
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
-import { h, clear, table, button, confirm, notice, field, modal, clearErrors, formValues } from '../../ui.js';
-import { busy, refusalBox, section, subTabs, showFieldError, markRows, again } from './common.js';
+import { h, clear, table, button, notice, field, modal, clearErrors, formValues } from '../../ui.js';
+import { busy, deleteButton, refusalBox, section, subTabs, showFieldError, markRows, again } from './common.js';
 
 const KINDS = {
 	loads: { path: '/loads', kind: 'load' },
@@ -60,23 +60,7 @@ function rowActions(c, { path, kind, refusal, rerender }) {
 		}), 'small');
 	toggle.dataset.action = 'toggle';
 	toggle.setAttribute('aria-label', label(c.enabled ? 'sys.cat.disable_label' : 'sys.cat.enable_label'));
-	const del = button(t('ui.delete'), async () => {
-		refusal.clear();
-		if (!(await confirm(t('sys.cat.confirm_erase', { name: c.name }), { okLabel: t('ui.delete') }))) {
-			return;
-		}
-		await busy(del, async () => {
-			try {
-				await api.del(`${path}/${c.id}`);
-				notice(t('ui.deleted'));
-				await rerender();
-			} catch (err) {
-				refusal.show(err);
-			}
-		});
-	}, 'small');
-	del.dataset.action = 'delete';
-	del.setAttribute('aria-label', label('sys.cat.delete_label'));
+	const del = deleteButton({ question: t('sys.cat.confirm_erase', { name: c.name }), path: `${path}/${c.id}`, refusal, done: rerender, ariaLabel: label('sys.cat.delete_label') });
 	return h('div', { class: 'actions' }, edit, toggle, del);
 }
 

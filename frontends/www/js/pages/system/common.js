@@ -3,7 +3,7 @@
 
 import { api } from '../../api.js';
 import { t, num, language } from '../../i18n.js';
-import { h, clear, badge, tabs, showError, nextId } from '../../ui.js';
+import { h, clear, badge, tabs, showError, nextId, button, confirm, notice } from '../../ui.js';
 
 const STATUS_KIND = { on: 'ok', off: 'off', comm_error: 'bad', station_failure: 'bad', unknown: 'warn' };
 
@@ -67,6 +67,33 @@ export async function busy(button, fn) {
 		button.disabled = false;
 		button.removeAttribute('aria-busy');
 	}
+}
+
+// A Delete button that asks first, deletes `path`, then calls done(); a
+// refusal (a predefined load, a tariff in use) is shown in `refusal`.
+export function deleteButton({ question, path, refusal, done, ariaLabel }) {
+	const del = button(
+		t('ui.delete'),
+		async () => {
+			refusal.clear();
+			if (!(await confirm(question, { okLabel: t('ui.delete') }))) {
+				return;
+			}
+			await busy(del, async () => {
+				try {
+					await api.del(path);
+					notice(t('ui.deleted'));
+					await done();
+				} catch (err) {
+					refusal.show(err);
+				}
+			});
+		},
+		'small'
+	);
+	del.dataset.action = 'delete';
+	del.setAttribute('aria-label', ariaLabel);
+	return del;
 }
 
 // An alert box that shows the server's refusal where the user acted (a
