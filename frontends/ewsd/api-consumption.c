@@ -196,6 +196,21 @@ consumption_params(struct ewsd_req *q, ews_consumption_query *cq,
 	         : 0;
 }
 
+/* The histogram the query asks for, and its costs when asked; the query
+ * takes the histogram's commodity (a device's own when none is given). */
+static ews_status
+read_histogram(struct ewsd_req *q, ews_consumption_query *cq,
+               const struct cwant *w, ews_histogram *h, ews_cost_histogram *ch)
+{
+	ews_status st = ews_site_consumption(q->d->site, cq, h);
+
+	if (st == EWS_OK)
+		cq->commodity = h->commodity;
+	if (st == EWS_OK && w->costs)
+		st = ews_site_cost(q->d->site, cq, ch);
+	return st;
+}
+
 static void
 get_consumption(struct ewsd_req *q)
 {
@@ -209,12 +224,7 @@ get_consumption(struct ewsd_req *q)
 
 	if (consumption_params(q, &cq, &w))
 		return;
-	st = ews_site_consumption(q->d->site, &cq, &h);
-	/* The histogram's commodity: a device's own if not given. */
-	if (st == EWS_OK)
-		cq.commodity = h.commodity;
-	if (st == EWS_OK && w.costs)
-		st = ews_site_cost(q->d->site, &cq, &ch);
+	st = read_histogram(q, &cq, &w, &h, &ch);
 	if (st == EWS_OK && w.split)
 		st = ews_site_consumption_split(q->d->site, &cq, w.split_by,
 		                                &split);
@@ -449,11 +459,7 @@ get_datalogger(struct ewsd_req *q)
 
 	if (consumption_params(q, &cq, &w))
 		return;
-	st = ews_site_consumption(q->d->site, &cq, &h);
-	if (st == EWS_OK)
-		cq.commodity = h.commodity;
-	if (st == EWS_OK && w.costs)
-		st = ews_site_cost(q->d->site, &cq, &ch);
+	st = read_histogram(q, &cq, &w, &h, &ch);
 	if (st != EWS_OK) {
 		reply_refusal(q, st, "id");
 		return;
